@@ -1,0 +1,23 @@
+/** Key and range checks shared by every store operation. */
+import { InvalidKeyError, InvalidRangeError } from './errors.js';
+
+export function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key.length === 0) throw new InvalidKeyError('key must be a non-empty string');
+  if (key.includes('\0')) throw new InvalidKeyError(`key ${JSON.stringify(key)} contains a NUL character`);
+}
+
+/** Validates an etcd-style range; rangeEnd '\0' means "every key >= key". */
+export function checkRange(key: unknown, rangeEnd: unknown): void {
+  checkKey(key);
+  if (rangeEnd === undefined || rangeEnd === '\0') return;
+  if (typeof rangeEnd !== 'string') throw new InvalidRangeError('rangeEnd must be a string');
+  if (rangeEnd <= key) throw new InvalidRangeError(`rangeEnd ${JSON.stringify(rangeEnd)} does not sort after key ${JSON.stringify(key)}`);
+}
+
+export function inRange(candidate: string, key: string, rangeEnd: string | undefined): boolean {
+  if (rangeEnd === undefined) return candidate === key;
+  if (candidate < key) return false;
+  return rangeEnd === '\0' || candidate < rangeEnd;
+}
+
+export const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
