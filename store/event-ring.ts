@@ -21,7 +21,6 @@ export interface RingEvent {
   type: 'put' | 'delete';
   kv: KeyValue;
   prevKv: KeyValue | undefined;
-  sub: number;
 }
 
 const OVERHEAD_BYTES = 160;

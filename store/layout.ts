@@ -3,16 +3,20 @@
  *
  *   k/<key>\0<rev:16 hex>       one entry per version of a key: a put's value and
  *                               metadata, or a one-byte tombstone for a delete
- *   h/<rev:16 hex><sub:4 hex>   one entry per event, in revision order: the key it touched
+ *   h/<rev:16 hex>              one entry per group-commit batch, named by the batch's
+ *                               last revision: (revision, key) of each of its events in
+ *                               order. One entry per batch, not per event, halves the
+ *                               entries LevelDB writes per transaction.
  *   l/<lease id:16 hex>         granted leases: their TTL in seconds
  *   m/compacted                 the compaction point
  *
- * Worked example: put a=1 (rev 2), put a=2 (rev 3), delete a (rev 4) writes
- *   k/a\0…02 = [put create=2 ver=1 "1"]   h/…020000 = "a"
- *   k/a\0…03 = [put create=2 ver=2 "2"]   h/…030000 = "a"
- *   k/a\0…04 = [tombstone]                h/…040000 = "a"
- * Reading `a` at rev 3 seeks to the last k/a\0 entry <= …03. Watching from rev 3 walks
- * h/ from …030000 and looks each key's version up in k/. Because \0 sorts before every
+ * Worked example: put a=1 (rev 2) alone, then put a=2 (rev 3) and delete b (rev 4) in
+ * one batch writes
+ *   k/a\0…02 = [put create=2 ver=1 "1"]   h/…02 = [(2, "a")]
+ *   k/a\0…03 = [put create=2 ver=2 "2"]   h/…04 = [(3, "a"), (4, "b")]
+ *   k/b\0…04 = [tombstone]
+ * Reading `a` at rev 3 seeks to the last k/a\0 entry <= …03. Watching from rev 3 seeks
+ * h/ to the first batch whose name is >= …03 and looks each key's version up in k/. Because \0 sorts before every
  * other character, all versions of "a" sit together before any key starting with "a".
  */
 import type { KeyValue } from './types.js';
@@ -28,8 +32,7 @@ const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
 export const versionKey = (key: string, revision: number) => `${KEY_PREFIX}${key}\0${hex(revision, 16)}`;
 export const versionKeyFloor = (key: string) => `${KEY_PREFIX}${key}\0`;
-export const historyKey = (revision: number, sub: number) => `${HISTORY_PREFIX}${hex(revision, 16)}${hex(sub, 4)}`;
-export const historyFloor = (revision: number) => `${HISTORY_PREFIX}${hex(revision, 16)}`;
+export const historyKey = (lastRevision: number) => `${HISTORY_PREFIX}${hex(lastRevision, 16)}`;
 export const leaseKey = (id: number) => `${LEASE_PREFIX}${hex(id, 16)}`;
 
 export function parseVersionKey(stored: string): { key: string; revision: number } {
@@ -37,9 +40,37 @@ export function parseVersionKey(stored: string): { key: string; revision: number
   return { key: stored.slice(KEY_PREFIX.length, sep), revision: parseInt(stored.slice(sep + 1), 16) };
 }
 
-export function parseHistoryKey(stored: string): { revision: number; sub: number } {
-  const body = stored.slice(HISTORY_PREFIX.length);
-  return { revision: parseInt(body.slice(0, 16), 16), sub: parseInt(body.slice(16), 16) };
+export const parseHistoryKey = (stored: string) => parseInt(stored.slice(HISTORY_PREFIX.length), 16);
+
+export interface HistoryEntry {
+  revision: number;
+  key: string;
+}
+
+/** [revision float64][key length uint32][key utf8] per event. */
+export function encodeHistory(entries: readonly HistoryEntry[]): Uint8Array {
+  const keys = entries.map((e) => Buffer.from(e.key));
+  const out = Buffer.allocUnsafe(keys.reduce((n, k) => n + 12 + k.length, 0));
+  let at = 0;
+  entries.forEach((e, i) => {
+    const key = keys[i]!;
+    at = out.writeDoubleBE(e.revision, at);
+    at = out.writeUInt32BE(key.length, at);
+    at += key.copy(out, at);
+  });
+  return out;
+}
+
+export function decodeHistory(bytes: Uint8Array): HistoryEntry[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: HistoryEntry[] = [];
+  for (let at = 0; at < buf.length; ) {
+    const revision = buf.readDoubleBE(at);
+    const length = buf.readUInt32BE(at + 8);
+    out.push({ revision, key: buf.toString('utf8', at + 12, at + 12 + length) });
+    at += 12 + length;
+  }
+  return out;
 }
 
 export const parseLeaseKey = (stored: string) => parseInt(stored.slice(LEASE_PREFIX.length), 16);

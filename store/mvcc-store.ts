@@ -13,7 +13,8 @@
  * `revision` by undoing the not-yet-durable events, so nothing that could still be lost
  * is ever returned. Group commit: one synced batch is written at a time; everything
  * that arrives while it is written forms the next batch. A transaction that arrives
- * when nothing is being written is flushed on the next microtask, waiting for nobody.
+ * when nothing is being written is flushed on the next turn of the event loop, waiting
+ * for nobody.
  * If a batch fails, it and everything queued behind it are undone and rejected.
  *
  * Memory bound: the current state (live keys and values, which the store exists to
@@ -220,14 +221,14 @@ export class MvccStore implements MvccStoreApi {
           lease: op.lease ?? 0,
         };
         this.setCurrent(kv, prev);
-        this.record({ type: 'put', kv, prevKv: prev, sub: events.length }, events);
+        this.record({ type: 'put', kv, prevKv: prev }, events);
         return op.prevKv && prev ? { type: 'put', prevKv: prev } : { type: 'put' };
       }
       case 'delete': {
         const doomed = [...this.currentRange(op.key, op.rangeEnd)];
         for (const prev of doomed) {
           this.deleteCurrent(prev);
-          this.record({ type: 'delete', kv: deletedKv(prev.key, revision), prevKv: prev, sub: events.length }, events);
+          this.record({ type: 'delete', kv: deletedKv(prev.key, revision), prevKv: prev }, events);
         }
         return op.prevKv ? { type: 'delete', deleted: doomed.length, prevKvs: doomed } : { type: 'delete', deleted: doomed.length };
       }
@@ -260,8 +261,10 @@ export class MvccStore implements MvccStoreApi {
     return new Promise<void>((resolve, reject) => {
       this.queued.push({ ...w, resolve, reject });
       if (!this.flushing && !this.flushScheduled) {
+        // setImmediate, not a microtask: every caller woken by the previous batch gets to
+        // enqueue before this batch closes, so concurrent callers share one fsync.
         this.flushScheduled = true;
-        queueMicrotask(() => void this.flush());
+        setImmediate(() => void this.flush());
       }
     });
   }
@@ -417,7 +420,7 @@ export class MvccStore implements MvccStoreApi {
       const prev = this.current.get(key);
       if (!prev) continue;
       this.deleteCurrent(prev);
-      this.record({ type: 'delete', kv: deletedKv(key, revision), prevKv: prev, sub: events.length }, events);
+      this.record({ type: 'delete', kv: deletedKv(key, revision), prevKv: prev }, events);
     }
     if (events.length > 0) this.latestRevision = revision;
     await this.enqueue({

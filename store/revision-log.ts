@@ -10,11 +10,10 @@ import type { KeyValue, WatchEvent } from './types.js';
 
 const EMPTY = new Uint8Array(0);
 
-/** An event as the engine commits it: `sub` orders events within one revision. */
+/** An event as the engine commits it, in order within its batch. */
 export interface CommittedEvent {
   type: 'put' | 'delete';
   kv: KeyValue;
-  sub: number;
 }
 
 export interface LeaseWrite {
@@ -43,7 +42,7 @@ export class RevisionLog {
     const compactedRevision = compactedBytes ? layout.decodeNumber(compactedBytes) : 0;
     let revision = Math.max(1, compactedRevision);
     for await (const [stored] of this.kv.iterate({ gte: layout.HISTORY_PREFIX, lt: 'h0', reverse: true, limit: 1 })) {
-      revision = Math.max(revision, layout.parseHistoryKey(stored).revision);
+      revision = Math.max(revision, layout.parseHistoryKey(stored));
     }
     const live: KeyValue[] = [];
     let pending: { key: string; revision: number; bytes: Uint8Array } | undefined;
@@ -69,10 +68,13 @@ export class RevisionLog {
   async commit(events: readonly CommittedEvent[], leaseWrites: readonly LeaseWrite[]): Promise<void> {
     const batch: KvWrite[] = [];
     for (const e of events) {
-      const rev = e.kv.modRevision;
       const value = e.type === 'put' ? layout.encodeVersion(e.kv) : layout.encodeTombstone();
-      batch.push({ type: 'put', key: layout.versionKey(e.kv.key, rev), value });
-      batch.push({ type: 'put', key: layout.historyKey(rev, e.sub), value: Buffer.from(e.kv.key) });
+      batch.push({ type: 'put', key: layout.versionKey(e.kv.key, e.kv.modRevision), value });
+    }
+    const last = events.at(-1);
+    if (last) {
+      const entries = events.map((e) => ({ revision: e.kv.modRevision, key: e.kv.key }));
+      batch.push({ type: 'put', key: layout.historyKey(last.kv.modRevision), value: layout.encodeHistory(entries) });
     }
     for (const l of leaseWrites) {
       if (l.type === 'grant') batch.push({ type: 'put', key: layout.leaseKey(l.id), value: layout.encodeNumber(l.ttlSeconds) });
@@ -125,10 +127,7 @@ export class RevisionLog {
    */
   async *events(fromRevision: number, toRevision: number, withPrevKv: boolean): AsyncIterable<WatchEvent[]> {
     let chunk: WatchEvent[] = [];
-    const range = { gte: layout.historyFloor(fromRevision), lt: layout.historyFloor(toRevision + 1) };
-    for await (const [stored, keyBytes] of this.kv.iterate(range)) {
-      const { revision } = layout.parseHistoryKey(stored);
-      const key = Buffer.from(keyBytes).toString();
+    for await (const { revision, key } of this.history(fromRevision, toRevision)) {
       const bytes = await this.kv.get(layout.versionKey(key, revision));
       const kv = bytes && layout.decodeVersion(key, revision, bytes);
       const event: WatchEvent = kv ? { type: 'put', kv } : { type: 'delete', kv: deletedKv(key, revision) };
@@ -145,6 +144,18 @@ export class RevisionLog {
     if (chunk.length) yield chunk;
   }
 
+  /** (revision, key) of every event with fromRevision <= revision <= toRevision, in order. */
+  private async *history(fromRevision: number, toRevision: number): AsyncIterable<layout.HistoryEntry> {
+    // Batches are named by their last revision: the first one named >= fromRevision
+    // holds fromRevision (or the next event after it).
+    for await (const [, bytes] of this.kv.iterate({ gte: layout.historyKey(fromRevision), lt: 'h0' })) {
+      for (const entry of layout.decodeHistory(bytes)) {
+        if (entry.revision > toRevision) return;
+        if (entry.revision >= fromRevision) yield entry;
+      }
+    }
+  }
+
   /**
    * Forgets history at and below `revision`, keeping for each key the version a read
    * at `revision` needs. The compaction point is made durable first, so a crash midway
@@ -154,8 +165,7 @@ export class RevisionLog {
     await this.kv.write([{ type: 'put', key: layout.COMPACTED_KEY, value: layout.encodeNumber(revision) }], true);
     // Only keys written since the last compaction can have superseded versions.
     const touched = new Set<string>();
-    const historyRange = { gte: layout.historyFloor(previousCompacted + 1), lt: layout.historyFloor(revision + 1) };
-    for await (const [, keyBytes] of this.kv.iterate(historyRange)) touched.add(Buffer.from(keyBytes).toString());
+    for await (const { key } of this.history(previousCompacted + 1, revision)) touched.add(key);
     let batch: KvWrite[] = [];
     const push = async (w: KvWrite) => {
       batch.push(w);
@@ -173,7 +183,8 @@ export class RevisionLog {
       for (const [stored] of versions.slice(0, -1)) await push({ type: 'del', key: stored });
       if (newest && newest[1][0] !== 1) await push({ type: 'del', key: newest[0] });
     }
-    for await (const [stored] of this.kv.iterate({ gte: layout.HISTORY_PREFIX, lt: layout.historyFloor(revision + 1) })) {
+    // A batch that straddles the compaction point stays; reads skip its older events.
+    for await (const [stored] of this.kv.iterate({ gte: layout.HISTORY_PREFIX, lte: layout.historyKey(revision) })) {
       await push({ type: 'del', key: stored });
     }
     if (batch.length) await this.kv.write(batch, false);
