@@ -6,9 +6,13 @@ export function checkKey(key: unknown): asserts key is string {
   if (key.includes('\0')) throw new InvalidKeyError(`key ${JSON.stringify(key)} contains a NUL character`);
 }
 
-/** Validates an etcd-style range; rangeEnd '\0' means "every key >= key". */
+/**
+ * Validates an etcd-style range; rangeEnd '\0' means "every key >= key". A range may
+ * start at a key containing NUL (the next page after `k` starts at k + '\0'); only
+ * written keys must be free of it.
+ */
 export function checkRange(key: unknown, rangeEnd: unknown): void {
-  checkKey(key);
+  if (typeof key !== 'string' || key.length === 0) throw new InvalidKeyError('range key must be a non-empty string');
   if (rangeEnd === undefined || rangeEnd === '\0') return;
   if (typeof rangeEnd !== 'string') throw new InvalidRangeError('rangeEnd must be a string');
   if (rangeEnd <= key) throw new InvalidRangeError(`rangeEnd ${JSON.stringify(rangeEnd)} does not sort after key ${JSON.stringify(key)}`);

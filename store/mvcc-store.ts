@@ -28,6 +28,7 @@ import { systemClock } from './clock.js';
 import {
   CompactedError,
   FutureRevisionError,
+  InvalidRangeError,
   InvalidRequestError,
   LeaseExistsError,
   LeaseNotFoundError,
@@ -36,7 +37,7 @@ import {
   WatchCancelledError,
 } from './errors.js';
 import { EventRing, type RingEvent } from './event-ring.js';
-import { checkKey, checkRange, compareKeys, inRange } from './keys.js';
+import { checkRange, compareKeys, inRange } from './keys.js';
 import { LeaseTable, type LeaseEntry } from './lease-table.js';
 import { storeDefaults, type StoreHooks, type StoreOptions } from './options.js';
 import { deletedKv, type LeaseWrite, type RevisionLog } from './revision-log.js';
@@ -496,7 +497,7 @@ export class MvccStore implements MvccStoreApi {
 /** Applies limit, keysOnly and countOnly to a full, sorted range. */
 function shapeRange(all: KeyValue[], revision: number, options: Omit<RangeOptions, 'revision'>): RangeResult {
   const limit = options.limit ?? 0;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidRequestError(`invalid limit ${limit}`);
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new InvalidRangeError(`limit must be a non-negative integer, got ${limit}`);
   const count = all.length;
   if (options.countOnly) return { kvs: [], count, more: false, revision };
   let kvs = limit > 0 && count > limit ? all.slice(0, limit) : all;

@@ -101,6 +101,9 @@ export class RevisionLog {
     let current: string | undefined;
     for await (const [stored, bytes] of this.kv.iterate({ gte: layout.KEY_PREFIX + key, lt: upper })) {
       const v = layout.parseVersionKey(stored);
+      // A start key with NUL in it (the page after k starts at k\0) sorts among k's
+      // versions: those belong before the range.
+      if (v.key < key) continue;
       if (v.key !== current) {
         flush();
         current = v.key;

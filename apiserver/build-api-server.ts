@@ -1,0 +1,68 @@
+/**
+ * The API server as a Fastify app, built but not listening: cli/ listens, tests inject.
+ *
+ * Plain HTTP for now: TLS, the cluster CA and client-certificate authentication come in
+ * the next issue. So far it serves the health endpoints and /version; the resource
+ * catalogue, registry and watch arrive in later issues on top of `store`.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Store } from '../store/index.js';
+import { RequestLogController } from './request-log.js';
+import { failureStatus } from './status.js';
+import { kubeVersionInfo } from './version.js';
+
+export interface ApiServerOptions {
+  /** the cluster's store; only the API server ever touches it */
+  store: Store;
+  logger?: FastifyBaseLogger;
+  /** true once shutdown began: /readyz fails and new writes get 503 */
+  isShuttingDown?: () => boolean;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function buildApiServer(opts: ApiServerOptions): FastifyInstance {
+  const shuttingDown = opts.isShuttingDown ?? (() => false);
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    logController: new RequestLogController(),
+    // kube-apiserver's default request body limit is 3 MiB
+    bodyLimit: 3 * 1024 * 1024,
+    // idle keep-alive connections are closed on shutdown; busy ones finish first
+    forceCloseConnections: 'idle',
+  });
+
+  // Once shutdown begins, refuse new writes so nothing is half-done when the store closes.
+  app.addHook('onRequest', async (request, reply) => {
+    if (shuttingDown() && !READ_METHODS.has(request.method)) {
+      return reply.code(503).send(failureStatus(503, 'ServiceUnavailable', 'the server is shutting down'));
+    }
+  });
+
+  const ok = async () => 'ok';
+  app.get('/healthz', ok);
+  app.get('/livez', ok);
+  app.get('/readyz', async (_request, reply) => {
+    if (shuttingDown()) return reply.code(503).send('readyz check failed: shutting down');
+    try {
+      // like kube's etcd readiness check: the store answers a read
+      await opts.store.range('/registry/health', undefined, { countOnly: true });
+    } catch (err) {
+      return reply.code(503).send(`readyz check failed: store: ${(err as Error).message}`);
+    }
+    return 'ok';
+  });
+  app.get('/version', async () => kubeVersionInfo());
+
+  app.setNotFoundHandler(async (_request, reply) =>
+    reply.code(404).send(failureStatus(404, 'NotFound', 'the server could not find the requested resource')),
+  );
+  app.setErrorHandler(async (err: Error & { statusCode?: number }, request, reply) => {
+    const code = err.statusCode ?? 500;
+    if (code < 500) return reply.code(code).send(failureStatus(code, 'BadRequest', err.message));
+    request.log.error({ err }, 'request failed');
+    return reply.code(500).send(failureStatus(500, 'InternalError', `an error on the server has prevented the request from succeeding`));
+  });
+
+  return app;
+}

@@ -1,0 +1,52 @@
+/**
+ * Which container runtime the kubelets will use. `auto` picks runc only when it can
+ * work: the runc binary is on PATH and we are root (runc, overlay mounts and network
+ * namespaces all need root). Otherwise the simulated runtime, said clearly in the log.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { RuntimeChoice } from './options.js';
+
+export interface RuntimeResolution {
+  runtime: 'runc' | 'simulated';
+  /** why this one, for the startup log */
+  reason: string;
+  /** set when the user asked for runc but it cannot work here */
+  warning?: string;
+}
+
+export function findOnPath(name: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    try {
+      if (!statSync(candidate).isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export interface RuntimeEnv {
+  runcPath: string | undefined;
+  uid: number | undefined;
+}
+
+export const hostRuntimeEnv = (): RuntimeEnv => ({ runcPath: findOnPath('runc'), uid: process.getuid?.() });
+
+export function resolveRuntime(choice: RuntimeChoice, env: RuntimeEnv = hostRuntimeEnv()): RuntimeResolution {
+  const problem =
+    env.runcPath === undefined ? 'runc is not on PATH' : env.uid !== 0 ? `not running as root (uid ${env.uid ?? 'unknown'})` : undefined;
+  if (choice === 'simulated') return { runtime: 'simulated', reason: '--runtime simulated' };
+  if (choice === 'runc') {
+    return problem === undefined
+      ? { runtime: 'runc', reason: `--runtime runc (${env.runcPath})` }
+      : { runtime: 'runc', reason: '--runtime runc', warning: `runc cannot work here: ${problem}` };
+  }
+  return problem === undefined
+    ? { runtime: 'runc', reason: `auto: ${env.runcPath} found and running as root` }
+    : { runtime: 'simulated', reason: `auto: ${problem}` };
+}

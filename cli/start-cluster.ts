@@ -1,0 +1,126 @@
+/**
+ * startCluster(): the one place that wires the components into a running cluster.
+ * `k8ts up` is a thin wrapper over it, and tests embed it (several clusters per process
+ * work: nothing here is process-global — no signal handlers, no fixed ports, no shared
+ * state; each cluster has its own data dir, lock and id).
+ *
+ * Order of startup: validate -> lock the data dir -> open the store -> build and listen
+ * -> write the kubeconfig (last: its existence means "ready to serve").
+ * stop() undoes it in reverse: refuse new work, close the server, close the store (so
+ * it flushes), release the lock.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { buildApiServer } from '../apiserver/build-api-server.js';
+import { k8tsVersion } from '../apiserver/version.js';
+import { openStore, type MvccStore } from '../store/index.js';
+import { loadOrCreateClusterId } from './cluster-id.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
+import { StartupError } from './errors.js';
+import { kubeconfigYaml, removeKubeconfig, writeKubeconfig } from './kubeconfig.js';
+import { listenOrExplain, serverUrl } from './listen.js';
+import { createLogger } from './logger.js';
+import { resolveClusterOptions, type ClusterOptions, type ResolvedClusterOptions } from './options.js';
+import { resolveRuntime } from './runtime.js';
+
+export type { ClusterOptions, ResolvedClusterOptions };
+
+export interface Cluster {
+  /** the API server's URL, e.g. http://127.0.0.1:6443 */
+  url: string;
+  /** DATA_DIR/kubeconfig, written once the cluster serves */
+  kubeconfigPath: string;
+  /** the kubeconfig's YAML text */
+  kubeconfig: string;
+  /** short random hex id, persisted in the data dir; names host-level resources later */
+  clusterId: string;
+  /** the absolute data dir */
+  dataDir: string;
+  /** the options after defaults and validation */
+  options: ResolvedClusterOptions;
+  /** stop serving, close the store, release the data dir; safe to call more than once */
+  stop(): Promise<void>;
+}
+
+/** Run `steps` in order, all of them even if some fail; rethrow the first failure. */
+async function runAll(steps: Array<() => Promise<unknown>>): Promise<void> {
+  let first: unknown;
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      first ??= err;
+    }
+  }
+  if (first !== undefined) throw first;
+}
+
+async function openClusterStore(o: ResolvedClusterOptions, log: Logger): Promise<MvccStore> {
+  const path = o.store === 'level' ? join(o.dataDir, 'store') : undefined;
+  try {
+    const store = await openStore({
+      backend: o.store,
+      ...(path !== undefined && { path }),
+      onBackgroundError: (err) => log.error({ err }, 'store background task failed'),
+    });
+    log.info(path ? `store: level at ${path} (revision ${store.revision})` : 'store: memory (nothing survives a restart)');
+    return store;
+  } catch (err) {
+    throw new StartupError(`cannot open the ${o.store} store${path ? ` at ${path}` : ''}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const o = resolveClusterOptions(options, 'api');
+  const log = options.logger ?? createLogger(o.logLevel);
+
+  try {
+    await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new StartupError(`cannot create data dir ${o.dataDir}: ${(err as Error).message}`, { cause: err });
+  }
+  const lock = await acquireDataDirLock(o.dataDir);
+  // undo steps, newest first; stop() and a failed start both run them
+  const undo: Array<() => Promise<unknown>> = [() => lock.release()];
+
+  try {
+    await removeKubeconfig(o.dataDir); // a stale one would claim we are ready
+    const clusterId = await loadOrCreateClusterId(o.dataDir);
+    log.info(`k8ts ${k8tsVersion()} starting cluster ${clusterId} in ${o.dataDir}`);
+
+    const store = await openClusterStore(o, log);
+    undo.unshift(() => store.close());
+
+    const runtime = resolveRuntime(o.runtime);
+    log.info(`runtime: ${runtime.runtime} (${runtime.reason}) — not started yet`);
+    if (runtime.warning) log.warn(`runtime: ${runtime.warning}`);
+    log.info(`nodes: ${o.nodes} requested — kubelets arrive in a later issue`);
+    log.info(`pod CIDR ${o.podCIDR.text} (a /24 per node), service CIDR ${o.serviceCIDR.text} — used once nodes and services arrive`);
+
+    let shuttingDown = false;
+    const app = buildApiServer({ store, logger: log.child({ component: 'apiserver' }), isShuttingDown: () => shuttingDown });
+    undo.unshift(() => app.close());
+    undo.unshift(async () => {
+      shuttingDown = true;
+    });
+    const port = await listenOrExplain(app, o.address, o.port);
+    const url = serverUrl(o.address, port);
+
+    const kubeconfig = kubeconfigYaml(url);
+    const kubeconfigPath = await writeKubeconfig(o.dataDir, kubeconfig);
+    log.info(`k8ts is ready: export KUBECONFIG=${kubeconfigPath}`);
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        log.info(`stopping cluster ${clusterId}`);
+        await runAll(undo);
+        log.info(`cluster ${clusterId} stopped`);
+      })());
+    return { url, kubeconfigPath, kubeconfig, clusterId, dataDir: o.dataDir, options: o, stop };
+  } catch (err) {
+    await runAll(undo).catch((cleanupErr: unknown) => log.error({ err: cleanupErr }, 'cleanup after a failed start failed'));
+    throw err;
+  }
+}
