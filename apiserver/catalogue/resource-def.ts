@@ -1,0 +1,145 @@
+/**
+ * A ResourceDef is everything the API server knows about one kind: naming, scope,
+ * schema source, subresources, table columns, selectable fields and its strategy.
+ * The catalogue (catalogue.ts) is a list of them; routes, discovery, OpenAPI, tables,
+ * field selectors, defaults and validation all read from it. A built-in kind is one
+ * file under apiserver/resources/<group>/<plural>.ts exporting its ResourceDef; a CRD
+ * becomes a ResourceDef at run time through the same shape.
+ *
+ * Objects are plain JSON values (`KubeObject`): the registry never depends on a
+ * kind's TypeScript type. Strategies may cast to the @kubernetes/client-node types
+ * (type-only imports) to read their fields.
+ */
+import type { FieldError } from '../errors/field-error.js';
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+export const ALL_VERBS: readonly Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: Array<Record<string, unknown>>;
+  finalizers?: string[];
+  managedFields?: Array<Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  [key: string]: unknown;
+}
+
+export interface GroupVersionKind {
+  group: string;
+  version: string;
+  kind: string;
+}
+
+export interface SubresourceDef {
+  /** e.g. 'status', 'scale', 'binding', 'eviction', 'log', 'exec' */
+  name: string;
+  /** the kind the subresource speaks when it is not the parent's (Scale, Binding, Eviction) */
+  kind?: GroupVersionKind;
+  verbs: Verb[];
+}
+
+export type ColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'date';
+
+export interface PrinterColumn {
+  /** as kube names it: 'Name', 'Ready', 'Status', 'Restarts', 'Age', 'IP', 'Node' */
+  name: string;
+  type: ColumnType;
+  /** 'name' marks the column kubectl prefixes with `pod/` when printing several kinds */
+  format?: string;
+  description: string;
+  /** 0 = always shown; 1 = only with -o wide */
+  priority: number;
+  /** the cell; `now` is injected so AGE columns are testable */
+  cell: (obj: KubeObject, now: Date) => string | number | boolean | null;
+}
+
+/** What a strategy hook knows about the request. */
+export interface RequestContext {
+  /** the namespace from the URL ('' for cluster-scoped) */
+  namespace: string;
+  user: { name: string; groups: string[]; uid?: string; extra?: Record<string, string[]> };
+  /** injected clock: every timestamp the server writes comes from here */
+  now: Date;
+  dryRun: boolean;
+  /** the cluster's settings a strategy may need (service CIDR, …); read-only */
+  cluster: ClusterSettings;
+}
+
+export interface ClusterSettings {
+  serviceCIDR: string;
+  podCIDR: string;
+}
+
+/**
+ * The per-kind hooks, called by the generic registry in a fixed order:
+ *   create: prepareForCreate → defaults → validate → canonicalize → store
+ *   update: prepareForUpdate → defaults → validate → validateUpdate → canonicalize → store
+ * Hooks mutate the object they are given (the registry passes its own copy). All are
+ * optional; a kind with no rules needs none.
+ */
+export interface Strategy {
+  /** reset fields a client may not set on create (status for kinds with a status subresource, …) */
+  prepareForCreate?(obj: KubeObject, ctx: RequestContext): void;
+  /** carry over fields a client may not change on update (status on the main resource, spec on /status) */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: RequestContext, subresource?: string): void;
+  /** kube-apiserver's defaulting for the kind */
+  defaults?(obj: KubeObject, ctx: RequestContext): void;
+  validate?(obj: KubeObject, ctx: RequestContext): FieldError[];
+  validateUpdate?(obj: KubeObject, old: KubeObject, ctx: RequestContext): FieldError[];
+  /** normalise representation (e.g. sort, drop empty maps) before storing */
+  canonicalize?(obj: KubeObject): void;
+  /**
+   * Does this update change the spec (and so bump metadata.generation)? Default: any change
+   * outside metadata and status.
+   */
+  specChanged?(obj: KubeObject, old: KubeObject): boolean;
+}
+
+export type NameRule = 'dns1123-subdomain' | 'dns1123-label' | 'path-segment';
+
+export interface ResourceDef {
+  group: string;
+  version: string;
+  kind: string;
+  /** e.g. 'pods' */
+  plural: string;
+  /** e.g. 'pod' */
+  singular: string;
+  shortNames: string[];
+  namespaced: boolean;
+  categories: string[];
+  verbs: Verb[];
+  /** the @kubernetes/client-node model class name its schema derives from, e.g. 'V1Pod' */
+  modelName: string;
+  /** which rule metadata.name must satisfy (default dns1123-subdomain) */
+  nameRule?: NameRule;
+  subresources: SubresourceDef[];
+  /** Table columns; when absent the registry prints Name and Age */
+  printerColumns?: PrinterColumn[];
+  /**
+   * Field selectors beyond metadata.name and metadata.namespace, which every kind has:
+   * field path → value getter (kube compares the string form).
+   */
+  selectableFields?: Record<string, (obj: KubeObject) => string | undefined>;
+  strategy: Strategy;
+}
+
+/** 'v1' for the core group, else 'group/version' */
+export const apiVersionOf = (d: Pick<ResourceDef, 'group' | 'version'>) => (d.group ? `${d.group}/${d.version}` : d.version);
