@@ -10,6 +10,8 @@ import type { Store } from '../store/index.js';
 import { RequestLogController } from './request-log.js';
 import { failureStatus } from './status.js';
 import { kubeVersionInfo } from './version.js';
+import { registerApi, type ApiOptions } from './routes/register-api.js';
+import { errorStatus } from './routes/error-status.js';
 
 export interface ApiServerOptions {
   /** the cluster's store; only the API server ever touches it */
@@ -17,6 +19,8 @@ export interface ApiServerOptions {
   logger?: FastifyBaseLogger;
   /** true once shutdown began: /readyz fails and new writes get 503 */
   isShuttingDown?: () => boolean;
+  /** the resource API (catalogue, routes, discovery); without it only health and version are served */
+  api?: ApiOptions;
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -57,12 +61,13 @@ export function buildApiServer(opts: ApiServerOptions): FastifyInstance {
   app.setNotFoundHandler(async (_request, reply) =>
     reply.code(404).send(failureStatus(404, 'NotFound', 'the server could not find the requested resource')),
   );
-  app.setErrorHandler(async (err: Error & { statusCode?: number }, request, reply) => {
-    const code = err.statusCode ?? 500;
-    if (code < 500) return reply.code(code).send(failureStatus(code, 'BadRequest', err.message));
-    request.log.error({ err }, 'request failed');
-    return reply.code(500).send(failureStatus(500, 'InternalError', `an error on the server has prevented the request from succeeding`));
+  app.setErrorHandler(async (err: Error, request, reply) => {
+    const { status, serverFault } = errorStatus(err);
+    if (serverFault) request.log.error({ err }, 'request failed');
+    return reply.code(status.code).type('application/json').send(status);
   });
+
+  if (opts.api) registerApi(app, { store: opts.store, ...opts.api });
 
   return app;
 }

@@ -139,6 +139,18 @@ export interface ResourceDef {
    */
   selectableFields?: Record<string, (obj: KubeObject) => string | undefined>;
   strategy: Strategy;
+  /**
+   * Keep objects in another resource's storage (events.k8s.io/v1 Events live with core/v1
+   * Events, as in kube); the registry converts through `fromStorage`/`toStorage`.
+   */
+  storage?: { group: string; plural: string; namespaced: boolean };
+  /** convert a stored object of `storage`'s kind to this kind, and back */
+  fromStorage?: (stored: KubeObject) => KubeObject;
+  toStorage?: (obj: KubeObject) => KubeObject;
+  /** kube's default for DeleteOptions.propagationPolicy when the request gives none */
+  defaultPropagation?: 'Background' | 'Foreground' | 'Orphan';
+  /** graceful deletion (pods): the grace period to use when the request gives none */
+  gracefulDeletion?: (obj: KubeObject) => number | undefined;
 }
 
 /** 'v1' for the core group, else 'group/version' */

@@ -105,6 +105,8 @@ export const apiErrors = {
       causes: errors.map((e) => ({ reason: e.type, message: e.message, field: e.field })),
     });
   },
+  /** no such resource or path at all (not a missing object) */
+  notFoundPath: () => new ApiError('NotFound', 'the server could not find the requested resource', {}),
   methodNotAllowed: (message: string) => new ApiError('MethodNotAllowed', message),
   notAcceptable: (message: string) => new ApiError('NotAcceptable', message),
   unsupportedMediaType: (contentType: string) => new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`, { causes: [{ reason: 'UnsupportedMediaType', message: contentType }] }),

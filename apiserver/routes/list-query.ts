@@ -1,0 +1,73 @@
+/**
+ * The query string of a list or watch: selectors, paging and resourceVersion semantics
+ * as kube-apiserver reads them:
+ *   list:  resourceVersion unset or "0" → the latest state; with resourceVersionMatch=Exact
+ *          → exactly that revision (410 once compacted); continue → the next page at the
+ *          first page's revision;
+ *   watch: resourceVersion unset or "0" → current state as ADDED events, then changes;
+ *          "N" → every change after N.
+ */
+import type { ResourceDef } from '../catalogue/resource-def.js';
+import { apiErrors } from '../errors/api-error.js';
+import type { ListQuery } from '../registry/list.js';
+import type { WatchQuery } from '../registry/watch.js';
+import { decodeContinueToken, encodeContinueToken } from './continue.js';
+import { selectorMatcher } from './selectors-of.js';
+
+export type Query = Record<string, string | string[] | undefined>;
+
+export interface ParsedListQuery {
+  list: ListQuery;
+  watch: Pick<WatchQuery, 'matches' | 'afterRevision'>;
+  timeoutSeconds?: number;
+}
+
+const single = (q: Query, key: string): string | undefined => {
+  const v = q[key];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+function revisionParam(value: string | undefined, what: string): number | undefined {
+  if (value === undefined || value === '' || value === '0') return undefined;
+  if (!/^\d+$/.test(value)) throw apiErrors.badRequest(`invalid ${what} "${value}": must be a non-negative integer`);
+  return Number(value);
+}
+
+export function parseListQuery(def: ResourceDef, q: Query): ParsedListQuery {
+  const matches = selectorMatcher(def, single(q, 'labelSelector'), single(q, 'fieldSelector'));
+  const limitText = single(q, 'limit');
+  let limit = 0;
+  if (limitText !== undefined && limitText !== '') {
+    if (!/^-?\d+$/.test(limitText)) throw apiErrors.badRequest(`invalid limit "${limitText}"`);
+    limit = Math.max(0, Number(limitText));
+  }
+  const rv = revisionParam(single(q, 'resourceVersion'), 'resourceVersion');
+  const match = single(q, 'resourceVersionMatch');
+  if (match !== undefined && match !== 'Exact' && match !== 'NotOlderThan') {
+    throw apiErrors.badRequest(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`);
+  }
+  if (match && rv === undefined && single(q, 'resourceVersion') === undefined) {
+    throw apiErrors.badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
+  }
+  const token = single(q, 'continue');
+  const list: ListQuery = { ...(matches ? { matches } : {}), limit };
+  if (token) {
+    if (single(q, 'resourceVersion')) throw apiErrors.badRequest('specifying resource version is not allowed when using continue');
+    list.from = decodeContinueToken(token);
+  } else if (rv !== undefined && match === 'Exact') {
+    list.revision = rv;
+  }
+  const timeoutText = single(q, 'timeoutSeconds');
+  let timeoutSeconds: number | undefined;
+  if (timeoutText !== undefined) {
+    if (!/^\d+$/.test(timeoutText)) throw apiErrors.badRequest(`invalid timeoutSeconds "${timeoutText}"`);
+    timeoutSeconds = Number(timeoutText);
+  }
+  return {
+    list,
+    watch: { ...(matches ? { matches } : {}), ...(rv !== undefined ? { afterRevision: rv } : {}) },
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+  };
+}
+
+export const encodeContinue = encodeContinueToken;

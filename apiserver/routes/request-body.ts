@@ -1,0 +1,43 @@
+/**
+ * Request bodies arrive as raw bytes (see registerBodyParser) and are decoded here by
+ * Content-Type, so that every malformed body becomes a 400/415 Status, never a 500.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parse as parseYaml } from 'yaml';
+import type { KubeObject } from '../catalogue/resource-def.js';
+import { apiErrors } from '../errors/api-error.js';
+
+/** Take every body as bytes; decoding is the handler's business (and its errors ours). */
+export function registerBodyParser(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+}
+
+export const mediaType = (request: FastifyRequest) => String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+
+export function decodeBody(request: FastifyRequest): KubeObject {
+  const raw = request.body;
+  const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+  if (bytes.length === 0) throw apiErrors.badRequest('the body of the request was empty');
+  const type = mediaType(request);
+  let value: unknown;
+  if (type === '' || type === 'application/json') {
+    try {
+      value = JSON.parse(bytes.toString('utf8'));
+    } catch (err) {
+      throw apiErrors.badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    }
+  } else if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') {
+    try {
+      value = parseYaml(bytes.toString('utf8'));
+    } catch (err) {
+      throw apiErrors.badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
+    }
+  } else {
+    throw apiErrors.unsupportedMediaType(type);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw apiErrors.badRequest(`couldn't get version/kind; json parse error: the body must be a JSON object`);
+  }
+  return value as KubeObject;
+}

@@ -1,0 +1,159 @@
+/**
+ * The REST surface of every kind in the catalogue: one handler resolves the URL to a
+ * ResourceDef and dispatches on the verb to the generic registry. Nothing here knows a
+ * kind by name.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Store } from '../../store/types.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
+import { apiVersionOf, type ClusterSettings, type KubeObject, type RequestContext, type ResourceDef } from '../catalogue/resource-def.js';
+import { ApiError, apiErrors } from '../errors/api-error.js';
+import { GenericRegistry, type DeleteOptions } from '../registry/generic-registry.js';
+import { listObjects } from '../registry/list.js';
+import { watchObjects, type WatchQuery } from '../registry/watch.js';
+import { decodeBody } from './request-body.js';
+import { parseListQuery, type Query } from './list-query.js';
+import { resolveResourcePath, type ResourcePath } from './resource-path.js';
+import { renderList, renderObject, watchEventRenderer } from './render.js';
+import { streamWatch } from './watch-stream.js';
+
+export interface ResourceRouteOptions {
+  store: Store;
+  catalogue: Catalogue;
+  cluster: ClusterSettings;
+  /** injected clock for every timestamp the server writes */
+  now?: () => Date;
+  /** how often a watch asked for bookmarks gets one (kube: about a minute) */
+  bookmarkIntervalMs?: number;
+}
+
+interface RequestUser {
+  name: string;
+  groups: string[];
+  uid?: string;
+}
+
+export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRouteOptions): void {
+  const registry = new GenericRegistry(opts.store);
+  const now = opts.now ?? (() => new Date());
+
+  const context = (request: FastifyRequest, path: ResourcePath, dryRun: boolean): RequestContext => {
+    const user = (request as FastifyRequest & { user?: RequestUser }).user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+    return { namespace: path.namespace, user, now: now(), dryRun, cluster: opts.cluster };
+  };
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = resolveResourcePath(opts.catalogue, request.url);
+    const { def, namespace, name, subresource } = path;
+    const query = request.query as Query;
+    const dryRun = dryRunOf(query.dryRun);
+    const ctx = context(request, path, dryRun);
+    if (def.namespaced && name !== undefined && !namespace) throw apiErrors.notFoundPath();
+    const verb = request.method;
+
+    if (verb === 'GET') {
+      if (name !== undefined) {
+        if (subresource && subresource !== 'status') throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+        const obj = await registry.get(def, namespace, name);
+        return renderObject(request, reply, def, obj, now());
+      }
+      const lq = parseListQuery(def, query);
+      if (truthy(query.watch)) {
+        const source = (control: Pick<WatchQuery, 'signal' | 'onProgress'>) =>
+          watchObjects(opts.store, def, namespace, { ...control, ...lq.watch });
+        return streamWatch(request, reply, def, source, {
+          ...(lq.timeoutSeconds !== undefined ? { timeoutSeconds: lq.timeoutSeconds } : {}),
+          bookmarkIntervalMs: truthy(query.allowWatchBookmarks) ? (opts.bookmarkIntervalMs ?? 60_000) : 0,
+          renderEvent: watchEventRenderer(request, def, now),
+        });
+      }
+      const page = await listObjects(opts.store, def, namespace, lq.list);
+      return renderList(request, reply, def, page, now());
+    }
+
+    if (verb === 'POST') {
+      if (name !== undefined) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+      if (def.namespaced && !namespace) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+      const body = decodeBody(request);
+      const created = await registry.create(def, namespace, body, ctx, { dryRun });
+      reply.code(201);
+      return renderObject(request, reply, def, created, now());
+    }
+
+    if (verb === 'PUT') {
+      if (name === undefined) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+      const body = decodeBody(request);
+      const { object, created } = await registry.update(def, namespace, name, body, ctx, { dryRun, ...(subresource ? { subresource } : {}) });
+      reply.code(created ? 201 : 200);
+      return renderObject(request, reply, def, object, now());
+    }
+
+    if (verb === 'DELETE') {
+      if (name === undefined) return deleteCollection(request, reply, def, namespace, ctx, query);
+      const options = deleteOptions(request, query);
+      const { object } = await registry.delete(def, namespace, name, ctx, { ...options, dryRun: dryRun || options.dryRun === true });
+      return renderObject(request, reply, def, object, now());
+    }
+
+    if (verb === 'PATCH') {
+      throw apiErrors.unsupportedMediaType(String(request.headers['content-type'] ?? ''));
+    }
+    throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+  };
+
+  const deleteCollection = async (request: FastifyRequest, reply: FastifyReply, def: ResourceDef, namespace: string, ctx: RequestContext, query: Query) => {
+    if (def.namespaced && !namespace && def.plural !== 'namespaces') throw apiErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+    const lq = parseListQuery(def, query);
+    const page = await listObjects(opts.store, def, namespace, { ...lq.list, limit: 0 });
+    const options = deleteOptions(request, query);
+    const deleted: KubeObject[] = [];
+    for (const obj of page.items) {
+      try {
+        const r = await registry.delete(def, obj.metadata.namespace ?? '', obj.metadata.name!, ctx, { ...options, dryRun: ctx.dryRun });
+        deleted.push(r.object);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.reason === 'NotFound')) throw err;
+      }
+    }
+    return reply.send({ kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(page.revision) }, items: deleted });
+  };
+
+  for (const prefix of ['/api/*', '/apis/*']) {
+    app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: prefix, handler: handle });
+  }
+}
+
+const truthy = (v: unknown) => v === 'true' || v === '1';
+
+function dryRunOf(value: unknown): boolean {
+  const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  for (const v of values) if (v !== 'All') throw apiErrors.badRequest(`dryRun: Unsupported value: "${String(v)}": supported values: "All"`);
+  return values.length > 0;
+}
+
+/** DeleteOptions from the body (kubectl sends them there) or the query string. */
+function deleteOptions(request: FastifyRequest, query: Query): DeleteOptions & { dryRun?: boolean } {
+  const hasBody = Buffer.isBuffer(request.body) && request.body.length > 0;
+  const raw = hasBody ? (decodeBody(request) as unknown as Record<string, unknown>) : {};
+  const pick = (k: string) => raw[k] ?? query[k];
+  const out: DeleteOptions & { dryRun?: boolean } = {};
+  const grace = pick('gracePeriodSeconds');
+  if (grace !== undefined && grace !== null) {
+    const n = Number(grace);
+    if (!Number.isInteger(n)) throw apiErrors.badRequest(`gracePeriodSeconds must be an integer, got ${JSON.stringify(grace)}`);
+    out.gracePeriodSeconds = Math.max(0, n);
+  }
+  const policy = pick('propagationPolicy');
+  if (policy !== undefined && policy !== null) {
+    if (policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
+      throw apiErrors.badRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
+    }
+    out.propagationPolicy = policy;
+  }
+  const orphan = pick('orphanDependents');
+  if (out.propagationPolicy === undefined && (orphan === true || orphan === 'true')) out.propagationPolicy = 'Orphan';
+  const pre = raw.preconditions as { uid?: string; resourceVersion?: string } | undefined;
+  if (pre && typeof pre === 'object') out.preconditions = pre;
+  if (Array.isArray(raw.dryRun)) out.dryRun = dryRunOf(raw.dryRun);
+  return out;
+}
