@@ -53,6 +53,30 @@ export interface SubresourceDef {
   /** the kind the subresource speaks when it is not the parent's (Scale, Binding, Eviction) */
   kind?: GroupVersionKind;
   verbs: Verb[];
+  /**
+   * Serves POST on the subresource (binding, eviction, token): gets the parent's
+   * identity, the decoded body and the registry; returns the HTTP code and body.
+   * Subresources without handlers ('status') are served by the generic registry.
+   */
+  create?: (call: SubresourceCall) => Promise<{ code: number; body: unknown }>;
+}
+
+/** What a subresource handler is given; `registry` is the generic registry (opaque here). */
+export interface SubresourceCall {
+  def: ResourceDef;
+  namespace: string;
+  name: string;
+  body: KubeObject;
+  ctx: RequestContext;
+  registry: SubresourceRegistry;
+}
+
+/** The part of the generic registry subresource handlers use. */
+export interface SubresourceRegistry {
+  get(def: ResourceDef, namespace: string, name: string): Promise<KubeObject>;
+  /** read-modify-write with retries; `mutate` gets a private copy of the current object */
+  mutate(def: ResourceDef, namespace: string, name: string, ctx: RequestContext, mutate: (current: KubeObject) => KubeObject, subresource?: string): Promise<KubeObject>;
+  delete(def: ResourceDef, namespace: string, name: string, ctx: RequestContext, opts?: { gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string } }): Promise<{ object: KubeObject; deleted: boolean }>;
 }
 
 export type ColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'date';
@@ -110,6 +134,17 @@ export interface Strategy {
    * outside metadata and status.
    */
   specChanged?(obj: KubeObject, old: KubeObject): boolean;
+  /**
+   * Called when a DELETE is about to remove the object; may mark it (e.g. a namespace
+   * turns Terminating). Return true to keep the object for now: it gets a
+   * deletionTimestamp and is removed once deletionBlocked() says nothing holds it.
+   */
+  prepareForDelete?(obj: KubeObject, ctx: RequestContext): boolean;
+  /**
+   * Beyond metadata.finalizers, what still holds an object that has a deletionTimestamp
+   * (a namespace's spec.finalizers). Default: nothing.
+   */
+  deletionBlocked?(obj: KubeObject): boolean;
 }
 
 export type NameRule = 'dns1123-subdomain' | 'dns1123-label' | 'path-segment';

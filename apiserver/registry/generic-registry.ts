@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { KeyValue, Store } from '../../store/types.js';
-import { apiVersionOf, type KubeObject, type RequestContext, type ResourceDef } from '../catalogue/resource-def.js';
+import { apiVersionOf, type KubeObject, type RequestContext, type ResourceDef, type SubresourceRegistry } from '../catalogue/resource-def.js';
 import { ApiError, apiErrors, type ErrorTarget } from '../errors/api-error.js';
 import type { FieldError } from '../errors/field-error.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.js';
@@ -29,6 +29,11 @@ export interface UpdateOptions extends WriteOptions {
   subresource?: string;
   /** PUT on a missing object creates it (kube allows this only for some kinds) */
   allowCreate?: boolean;
+  /**
+   * A subresource handler made this change itself (binding sets spec.nodeName, which a
+   * pod update may not): skip the strategy's update validation, as kube's binding does.
+   */
+  trustedChange?: boolean;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -45,7 +50,7 @@ const NAMESPACES = { group: '', plural: 'namespaces', namespaced: false };
 
 export const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export class GenericRegistry {
+export class GenericRegistry implements SubresourceRegistry {
   constructor(private readonly store: Store) {}
 
   private target(def: ResourceDef, name?: string): ErrorTarget {
@@ -182,14 +187,13 @@ export class GenericRegistry {
       this.invalidIfAny(def, obj, [
         ...validateObjectMeta(obj.metadata, { namespaced: def.namespaced, nameRule: def.nameRule ?? 'dns1123-subdomain', requestNamespace: namespace }),
         ...validateObjectMetaUpdate(obj.metadata, old.metadata),
-        ...(s.validate?.(obj, ctx) ?? []),
-        ...(s.validateUpdate?.(obj, old, ctx) ?? []),
+        ...(opts.trustedChange ? [] : [...(s.validate?.(obj, ctx) ?? []), ...(s.validateUpdate?.(obj, old, ctx) ?? [])]),
       ]);
       s.canonicalize?.(obj);
       if (isDeepStrictEqual(obj, old)) return { object: old, created: false }; // kube: a no-op update writes nothing
       if (opts.dryRun) return { object: obj, created: false };
       const key = objectKey(storageOf(def), namespace, name);
-      const finished = obj.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length);
+      const finished = obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length && !def.strategy.deletionBlocked?.(obj);
       const compare = [{ key, target: 'modRevision' as const, result: '=' as const, value: current.kv.modRevision }];
       const stored = def.toStorage ? def.toStorage(obj) : obj;
       const r = await this.store
@@ -202,6 +206,13 @@ export class GenericRegistry {
       if (precondition) throw apiErrors.conflict(this.target(def, name));
     }
     throw apiErrors.conflict(this.target(def, name), 'too many concurrent updates; please try again');
+  }
+
+  /** Read-modify-write for subresource handlers (binding, eviction…). */
+  async mutate(def: ResourceDef, namespace: string, name: string, ctx: RequestContext, mutate: (current: KubeObject) => KubeObject, subresource?: string): Promise<KubeObject> {
+    const opts: UpdateOptions = { trustedChange: true, ...(subresource ? { subresource } : {}) };
+    const r = await this.guaranteedUpdate(def, namespace, name, ctx, opts, undefined, (current) => mutate(current!));
+    return r.object;
   }
 
   /** What a client may not change through this endpoint is taken from the stored object. */
@@ -252,7 +263,8 @@ export class GenericRegistry {
       if (policy === 'Foreground') finalizers.add('foregroundDeletion');
       if (policy === 'Orphan') finalizers.add('orphan');
       const grace = opts.gracePeriodSeconds ?? def.gracefulDeletion?.(obj);
-      const graceful = grace !== undefined && grace > 0;
+      const kept = def.strategy.prepareForDelete?.(obj, ctx) ?? false;
+      const graceful = kept || (grace !== undefined && grace > 0);
       const key = objectKey(storageOf(def), namespace, name);
       const compare = [{ key, target: 'modRevision' as const, result: '=' as const, value: current.kv.modRevision }];
       if (finalizers.size === 0 && !graceful) {
@@ -264,9 +276,10 @@ export class GenericRegistry {
       const meta = obj.metadata;
       if (finalizers.size > 0) meta.finalizers = [...finalizers];
       if (!meta.deletionTimestamp) {
-        meta.deletionTimestamp = rfc3339(new Date(ctx.now.getTime() + (graceful ? grace * 1000 : 0)));
-        meta.deletionGracePeriodSeconds = graceful ? grace : 0;
-      } else if (graceful && (meta.deletionGracePeriodSeconds ?? Infinity) > grace) {
+        const seconds = grace !== undefined && grace > 0 ? grace : 0;
+        meta.deletionTimestamp = rfc3339(new Date(ctx.now.getTime() + seconds * 1000));
+        meta.deletionGracePeriodSeconds = seconds;
+      } else if (grace !== undefined && grace > 0 && (meta.deletionGracePeriodSeconds ?? Infinity) > grace) {
         // kube lets a later delete shorten the grace period, never lengthen it
         meta.deletionTimestamp = rfc3339(new Date(ctx.now.getTime() + grace * 1000));
         meta.deletionGracePeriodSeconds = grace;

@@ -11,7 +11,8 @@ import type { ResourceDef } from '../catalogue/resource-def.js';
 import { apiErrors } from '../errors/api-error.js';
 import type { ListQuery } from '../registry/list.js';
 import type { WatchQuery } from '../registry/watch.js';
-import { decodeContinueToken, encodeContinueToken } from './continue.js';
+import { checkContinueRevision, decodeContinueToken, encodeContinueToken } from '../http/continue-token.js';
+import { collectionRange, storageOf } from '../registry/storage-key.js';
 import { selectorMatcher } from './selectors-of.js';
 
 export type Query = Record<string, string | string[] | undefined>;
@@ -33,7 +34,8 @@ function revisionParam(value: string | undefined, what: string): number | undefi
   return Number(value);
 }
 
-export function parseListQuery(def: ResourceDef, q: Query): ParsedListQuery {
+/** `compactedRevision`: a continue token older than this is 410 Expired */
+export function parseListQuery(def: ResourceDef, namespace: string, q: Query, compactedRevision: number): ParsedListQuery {
   const matches = selectorMatcher(def, single(q, 'labelSelector'), single(q, 'fieldSelector'));
   const limitText = single(q, 'limit');
   let limit = 0;
@@ -53,7 +55,9 @@ export function parseListQuery(def: ResourceDef, q: Query): ParsedListQuery {
   const list: ListQuery = { ...(matches ? { matches } : {}), limit };
   if (token) {
     if (single(q, 'resourceVersion')) throw apiErrors.badRequest('specifying resource version is not allowed when using continue');
-    list.from = decodeContinueToken(token);
+    const from = decodeContinueToken(token, collectionRange(storageOf(def), namespace).key);
+    checkContinueRevision(from, compactedRevision);
+    list.from = from;
   } else if (rv !== undefined && match === 'Exact') {
     list.revision = rv;
   }
@@ -70,4 +74,5 @@ export function parseListQuery(def: ResourceDef, q: Query): ParsedListQuery {
   };
 }
 
-export const encodeContinue = encodeContinueToken;
+export const encodeContinue = (def: ResourceDef, namespace: string, next: { key: string; revision: number }) =>
+  encodeContinueToken(next.key, next.revision, collectionRange(storageOf(def), namespace).key);

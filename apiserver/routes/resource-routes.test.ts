@@ -202,3 +202,49 @@ t.test('watch streams events over HTTP', async (t) => {
   t.same(lines.map((l) => [l.type, l.object.metadata.name]), [['ADDED', 'pre'], ['ADDED', 'live'], ['DELETED', 'live']]);
   t.equal(lines[1]!.object.metadata.resourceVersion, c.body.metadata.resourceVersion);
 });
+
+t.test('watch over WebSocket: one text message per event', async (t) => {
+  const { WebSocket } = await import('ws');
+  const { app, call } = await setup(t);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as AddressInfo).port;
+  await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'pre', labels: { a: '1' } } });
+  await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'other' } });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/namespaces/default/configmaps?watch=true&labelSelector=a%3D1`);
+  t.teardown(() => ws.close());
+  const got: string[] = [];
+  const three = new Promise<void>((resolve) =>
+    ws.on('message', (data, isBinary) => {
+      t.notOk(isBinary, 'text messages');
+      const e = JSON.parse(String(data));
+      got.push(`${e.type} ${e.object.metadata.name}`);
+      if (got.length === 3) resolve();
+    }),
+  );
+  await new Promise((r) => ws.once('open', r));
+  await new Promise((r) => setTimeout(r, 100));
+  await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'new', labels: { a: '1' } } });
+  const cur = await call('GET', '/api/v1/namespaces/default/configmaps/pre');
+  await call('PUT', '/api/v1/namespaces/default/configmaps/pre', { ...cur.body, metadata: { ...cur.body.metadata, labels: { a: '2' } } });
+  await three;
+  t.same(got, ['ADDED pre', 'ADDED new', 'DELETED pre'], 'an object that stops matching is DELETED');
+});
+
+t.test('Table output and selectors', async (t) => {
+  const { call } = await setup(t);
+  await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'a', labels: { app: 'x' } } });
+  await call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'b', labels: { app: 'y' } } });
+  const tableAccept = { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json' };
+  const tbl = await call('GET', '/api/v1/namespaces/default/configmaps?labelSelector=app%20in%20(x)', undefined, tableAccept);
+  t.equal(tbl.body.kind, 'Table');
+  t.same(tbl.body.columnDefinitions.map((c: { name: string }) => c.name), ['Name', 'Age']);
+  t.same(tbl.body.rows.map((r: { cells: unknown[] }) => r.cells[0]), ['a']);
+  t.equal(tbl.body.rows[0].object.kind, 'PartialObjectMetadata');
+  const one = await call('GET', '/api/v1/namespaces/default/configmaps/b', undefined, tableAccept);
+  t.equal(one.body.rows.length, 1);
+  const byName = await call('GET', '/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Db');
+  t.same(byName.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ['b']);
+  t.match(await call('GET', '/api/v1/namespaces/default/configmaps?fieldSelector=spec.x%3D1'), { code: 400, body: { reason: 'BadRequest' } });
+  t.match(await call('GET', '/api/v1/namespaces/default/configmaps?labelSelector=a%3D%3D%3D'), { code: 400, body: { reason: 'BadRequest' } });
+  t.match(await call('GET', '/api/v1/namespaces/default/configmaps', undefined, { accept: 'application/xml' }), { code: 406, body: { reason: 'NotAcceptable' } });
+});

@@ -16,6 +16,9 @@ import { parseListQuery, type Query } from './list-query.js';
 import { resolveResourcePath, type ResourcePath } from './resource-path.js';
 import { renderList, renderObject, watchEventRenderer } from './render.js';
 import { streamWatch } from './watch-stream.js';
+import { serveWatchOverWebSocket } from './watch-websocket.js';
+import { errorStatus } from './error-status.js';
+import type { WebSocket } from 'ws';
 
 export interface ResourceRouteOptions {
   store: Store;
@@ -57,7 +60,7 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
         const obj = await registry.get(def, namespace, name);
         return renderObject(request, reply, def, obj, now());
       }
-      const lq = parseListQuery(def, query);
+      const lq = parseListQuery(def, namespace, query, opts.store.compactedRevision);
       if (truthy(query.watch)) {
         const source = (control: Pick<WatchQuery, 'signal' | 'onProgress'>) =>
           watchObjects(opts.store, def, namespace, { ...control, ...lq.watch });
@@ -68,11 +71,16 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
         });
       }
       const page = await listObjects(opts.store, def, namespace, lq.list);
-      return renderList(request, reply, def, page, now());
+      return renderList(request, reply, def, namespace, page, now());
     }
 
     if (verb === 'POST') {
-      if (name !== undefined) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+      if (name !== undefined) {
+        const handler = def.subresources.find((s) => s.name === subresource)?.create;
+        if (!handler) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+        const r = await handler({ def, namespace, name, body: decodeBody(request), ctx, registry });
+        return reply.code(r.code).type('application/json').send(r.body);
+      }
       if (def.namespaced && !namespace) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
       const body = decodeBody(request);
       const created = await registry.create(def, namespace, body, ctx, { dryRun });
@@ -103,7 +111,7 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
 
   const deleteCollection = async (request: FastifyRequest, reply: FastifyReply, def: ResourceDef, namespace: string, ctx: RequestContext, query: Query) => {
     if (def.namespaced && !namespace && def.plural !== 'namespaces') throw apiErrors.methodNotAllowed('the server does not allow this method on the requested resource');
-    const lq = parseListQuery(def, query);
+    const lq = parseListQuery(def, namespace, query, opts.store.compactedRevision);
     const page = await listObjects(opts.store, def, namespace, { ...lq.list, limit: 0 });
     const options = deleteOptions(request, query);
     const deleted: KubeObject[] = [];
@@ -118,8 +126,25 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
     return reply.send({ kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: { resourceVersion: String(page.revision) }, items: deleted });
   };
 
+  /** GET upgraded to WebSocket: only watches are served that way. */
+  const handleWebSocket = (socket: WebSocket, request: FastifyRequest) => {
+    try {
+      const path = resolveResourcePath(opts.catalogue, request.url);
+      const query = request.query as Query;
+      if (path.name !== undefined || !truthy(query.watch)) throw apiErrors.badRequest('only watch requests can be upgraded to a WebSocket');
+      const lq = parseListQuery(path.def, path.namespace, query, opts.store.compactedRevision);
+      const source = (control: Pick<WatchQuery, 'signal' | 'onProgress'>) => watchObjects(opts.store, path.def, path.namespace, { ...control, ...lq.watch });
+      void serveWatchOverWebSocket(socket, source, watchEventRenderer(request, path.def, now), lq.timeoutSeconds).catch((err) => request.log.warn({ err }, 'websocket watch failed'));
+    } catch (err) {
+      const { status } = errorStatus(err);
+      socket.send(JSON.stringify({ type: 'ERROR', object: status }));
+      socket.close(1000);
+    }
+  };
+
   for (const prefix of ['/api/*', '/apis/*']) {
-    app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: prefix, handler: handle });
+    app.route({ method: 'GET', url: prefix, handler: handle, wsHandler: handleWebSocket });
+    app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: prefix, handler: handle });
   }
 }
 
