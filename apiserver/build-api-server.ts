@@ -1,12 +1,14 @@
 /**
  * The API server as a Fastify app, built but not listening: cli/ listens, tests inject.
  *
- * Plain HTTP for now: TLS, the cluster CA and client-certificate authentication come in
- * the next issue. So far it serves the health endpoints and /version; the resource
- * catalogue, registry and watch arrive in later issues on top of `store`.
+ * HTTPS when given `tls` (HTTP/1.1 only: no h2 in ALPN, since kubectl would then speak
+ * HTTP/2 and exec/port-forward upgrades need HTTP/1.1). Every request is authenticated
+ * and authorized first (auth/auth-hooks.ts); handlers read the caller as `request.user`.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Store } from '../store/index.js';
+import { installAuthHooks } from './auth/auth-hooks.js';
+import type { AuthenticationOptions } from './auth/authenticate.js';
 import { RequestLogController } from './request-log.js';
 import { failureStatus } from './status.js';
 import { kubeVersionInfo } from './version.js';
@@ -21,7 +23,37 @@ export interface ApiServerOptions {
   isShuttingDown?: () => boolean;
   /** the resource API (catalogue, routes, discovery); without it only health and version are served */
   api?: ApiOptions;
+  /** serve HTTPS with this certificate; client certificates signed by `clientCA` authenticate */
+  tls?: ServingTls;
+  /**
+   * Bearer tokens and anonymous access (client certificates need `tls`). Omitted: no
+   * authentication, every request runs as system:unsecured in system:masters (what kube's
+   * old insecure port did) — only for tests that build the app in-process; startCluster
+   * always passes it.
+   */
+  authentication?: AuthenticationOptions;
 }
+
+export interface ServingTls {
+  /** PEM serving certificate and its key */
+  cert: string;
+  key: string;
+  /** PEM CA that client certificates must chain to */
+  clientCA: string;
+}
+
+/** The node:https options: ask for (but do not require) a client certificate, HTTP/1.1 only. */
+const httpsOptions = (tls: ServingTls) => ({
+  cert: tls.cert,
+  key: tls.key,
+  ca: tls.clientCA,
+  // ask every client for a certificate, let those without one through: they may carry a
+  // token, or be anonymous; auth-hooks decides from socket.authorized
+  requestCert: true,
+  rejectUnauthorized: false,
+  ALPNProtocols: ['http/1.1'],
+  minVersion: 'TLSv1.2' as const,
+});
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -34,6 +66,9 @@ export function buildApiServer(opts: ApiServerOptions): FastifyInstance {
     bodyLimit: 3 * 1024 * 1024,
     // idle keep-alive connections are closed on shutdown; busy ones finish first
     forceCloseConnections: 'idle',
+    // typed as the default (http) instance either way: requests and replies are
+    // IncomingMessage/ServerResponse over http and https alike
+    ...(opts.tls ? { https: httpsOptions(opts.tls) } : {}),
   });
 
   // Once shutdown begins, refuse new writes so nothing is half-done when the store closes.
@@ -42,6 +77,8 @@ export function buildApiServer(opts: ApiServerOptions): FastifyInstance {
       return reply.code(503).send(failureStatus(503, 'ServiceUnavailable', 'the server is shutting down'));
     }
   });
+  // authentication, then authorization: before every handler, 404s included
+  installAuthHooks(app, opts.authentication);
 
   const ok = async () => 'ok';
   app.get('/healthz', ok);

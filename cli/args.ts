@@ -4,7 +4,7 @@
  * mistake gets our own one-line message instead of parseArgs' multi-sentence one.
  */
 import { parseArgs } from 'node:util';
-import { FLAGS, UsageError, resolveClusterOptions, toClusterOptions, type ClusterOptions, type RawClusterOptions } from './options.js';
+import { BOOLEAN_FLAGS, FLAGS, UsageError, resolveClusterOptions, toClusterOptions, type ClusterOptions, type RawClusterOptions } from './options.js';
 
 export type Command =
   | { kind: 'help'; topic: 'main' | 'up' }
@@ -28,10 +28,13 @@ export function parseCommandLine(argv: readonly string[]): Command {
 const flagName = (arg: string) => arg.split('=')[0] ?? arg;
 
 function parseUp(args: string[]): Command {
-  const stringFlags = Object.fromEntries([...KEY_OF_FLAG.keys()].map((f) => [f.slice(2), { type: 'string' as const }]));
+  // boolean flags take no value: `--anonymous extra` must not swallow "extra" as its value
+  const flagTypes = Object.fromEntries(
+    [...KEY_OF_FLAG.keys()].map((f) => [f.slice(2), { type: BOOLEAN_FLAGS.has(f) ? ('boolean' as const) : ('string' as const) }]),
+  );
   const { tokens } = parseArgs({
     args,
-    options: { ...stringFlags, help: { type: 'boolean', short: 'h' } },
+    options: { ...flagTypes, help: { type: 'boolean', short: 'h' } },
     strict: false,
     allowPositionals: true,
     tokens: true,
@@ -51,11 +54,16 @@ function parseUp(args: string[]): Command {
     }
     const key = KEY_OF_FLAG.get(token.rawName);
     if (key === undefined) throw new UsageError(`unknown flag ${token.rawName} for "k8ts up" (see k8ts up --help)`);
+    if (raw[key] !== undefined) throw new UsageError(`${token.rawName} given more than once`);
+    if (BOOLEAN_FLAGS.has(token.rawName)) {
+      // `--anonymous` alone means true; `--anonymous=false` is checked by resolveClusterOptions
+      raw[key] = token.value ?? 'true';
+      continue;
+    }
     // `--port --nodes 2`: parseArgs took "--nodes" as the port; that is a missing value.
     if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
       throw new UsageError(`${token.rawName} needs a value (see k8ts up --help)`);
     }
-    if (raw[key] !== undefined) throw new UsageError(`${token.rawName} given more than once`);
     raw[key] = token.value;
   }
   if (help) return { kind: 'help', topic: 'up' };

@@ -11,11 +11,12 @@ Usage:
 
 export const UP_HELP = `Usage: k8ts up [flags]
 
-Runs a cluster in the foreground until SIGINT or SIGTERM. Once it serves, it writes
-DATA_DIR/kubeconfig; point kubectl at it with KUBECONFIG.
+Runs a cluster in the foreground until SIGINT or SIGTERM. Once it serves (HTTPS, with a
+CA and certificates made in DATA_DIR/pki at first start), it writes DATA_DIR/kubeconfig
+with the admin's credentials; point kubectl at it with KUBECONFIG.
 
 Flags:
-  --data-dir DIR        data directory: store, kubeconfig, lock (default ${DEFAULTS.dataDir})
+  --data-dir DIR        data directory: store, certificates, kubeconfig, lock (default ${DEFAULTS.dataDir})
   --port N              API server port, 0 = any free port (default ${DEFAULTS.port})
   --address IP          address to listen on (default ${DEFAULTS.address})
   --nodes N             nodes to run, 0 = control plane only (default ${DEFAULTS.nodes})
@@ -24,5 +25,9 @@ Flags:
   --pod-cidr CIDR       IPv4 range for pods, one /24 per node (default ${DEFAULTS.podCIDR})
   --service-cidr CIDR   IPv4 range for service IPs, /12 to /28 (default ${DEFAULTS.serviceCIDR})
   --log-level L         ${LOG_LEVELS.join('|')} (default ${DEFAULTS.logLevel})
+  --token-auth-file F   bearer tokens, CSV lines token,user,uid,"group1,group2" (default none)
+  --anonymous           requests without credentials run as system:anonymous instead of
+                        getting 401 (default off; /healthz, /livez, /readyz, /version are
+                        always open)
   -h, --help            show this help
 `;

@@ -5,15 +5,18 @@ import t from 'tap';
 import { parse } from 'yaml';
 import { kubeconfigYaml, removeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 
-t.test('kubeconfig names cluster k8ts, context k8ts, user admin', async (t) => {
-  t.same(parse(kubeconfigYaml('http://127.0.0.1:6443')), {
+const CREDENTIALS = { ca: '-----BEGIN CERTIFICATE-----\nCA\n', cert: '-----BEGIN CERTIFICATE-----\nADMIN\n', key: '-----BEGIN PRIVATE KEY-----\nKEY\n' };
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+t.test('kubeconfig names cluster k8ts, context k8ts, user admin, and embeds the CA and the client certificate', async (t) => {
+  t.same(parse(kubeconfigYaml('https://127.0.0.1:6443', CREDENTIALS)), {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'k8ts', cluster: { server: 'http://127.0.0.1:6443' } }],
+    clusters: [{ name: 'k8ts', cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': b64(CREDENTIALS.ca) } }],
     contexts: [{ name: 'k8ts', context: { cluster: 'k8ts', user: 'admin' } }],
     'current-context': 'k8ts',
     preferences: {},
-    users: [{ name: 'admin', user: {} }],
+    users: [{ name: 'admin', user: { 'client-certificate-data': b64(CREDENTIALS.cert), 'client-key-data': b64(CREDENTIALS.key) } }],
   });
 });
 

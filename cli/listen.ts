@@ -20,7 +20,7 @@ export async function listenOrExplain(app: FastifyInstance, address: string, por
     await app.listen({
       host: address,
       port,
-      listenTextResolver: (url) => `API server listening at ${url} (plain HTTP for now: TLS and certificates come in the next issue)`,
+      listenTextResolver: (url) => `API server listening at ${url}`,
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
@@ -31,8 +31,8 @@ export async function listenOrExplain(app: FastifyInstance, address: string, por
   return (app.server.address() as AddressInfo).port;
 }
 
-/** http://127.0.0.1:6443 — wildcard addresses become the loopback address of their family. */
+/** https://127.0.0.1:6443 — wildcard addresses become the loopback address of their family. */
 export function serverUrl(address: string, port: number): string {
   const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
-  return `http://${hostPort(host, port)}`;
+  return `https://${hostPort(host, port)}`;
 }

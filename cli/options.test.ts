@@ -21,6 +21,8 @@ t.test('defaults', async (t) => {
     podCIDR: '10.244.0.0/16',
     serviceCIDR: '10.96.0.0/12',
     logLevel: 'info',
+    tokenAuthFile: '',
+    anonymous: false,
   });
   t.match(resolveClusterOptions({}), { ...DEFAULTS, dataDir: resolve(DEFAULTS.dataDir), podCIDR: { prefix: 16 }, serviceCIDR: { prefix: 12 } });
 });
@@ -49,6 +51,9 @@ const good: Array<[string, string, unknown]> = [
   ['--service-cidr', '10.96.0.0/16', '10.96.0.0/16'],
   ['--service-cidr', '172.16.0.0/12', '172.16.0.0/12'],
   ['--service-cidr', '10.96.0.0/28', '10.96.0.0/28'],
+  ['--token-auth-file', 'tokens.csv', resolve('tokens.csv')],
+  ['--token-auth-file', '/etc/k8ts/tokens.csv', '/etc/k8ts/tokens.csv'],
+  ['--token-auth-file', '', ''],
   ...['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l): [string, string, unknown] => ['--log-level', l, l]),
 ];
 
@@ -62,7 +67,22 @@ const KEY: Record<string, string> = {
   '--pod-cidr': 'podCIDR',
   '--service-cidr': 'serviceCIDR',
   '--log-level': 'logLevel',
+  '--token-auth-file': 'tokenAuthFile',
 };
+
+t.test('--anonymous takes no value; =true and =false also work', async (t) => {
+  // [args, anonymous]
+  const cases: Array<[string[], boolean]> = [
+    [[], false],
+    [['--anonymous'], true],
+    [['--anonymous=true'], true],
+    [['--anonymous=false'], false],
+    [['--anonymous', '--port', '7000'], true],
+    [['--port', '7000', '--anonymous'], true],
+  ];
+  for (const [args, anonymous] of cases) t.equal(up(...args).anonymous, anonymous, args.join(' '));
+  t.equal(up('--anonymous', '--port', '7000').port, 7000);
+});
 
 t.test('good flag values', async (t) => {
   for (const [flag, value, want] of good) {
@@ -97,6 +117,8 @@ const bad: Array<[string[], string]> = [
   [['--service-cidr', 'nope'], '--service-cidr must be an IPv4 CIDR from /12 to /28, got "nope"'],
   [['--service-cidr', '10.96.0.1/12'], '--service-cidr "10.96.0.1/12" has host bits set (did you mean 10.96.0.0/12?)'],
   [['--service-cidr', '10.244.0.0/16'], '--pod-cidr 10.244.0.0/16 overlaps --service-cidr 10.244.0.0/16'],
+  [['--anonymous=yes'], '--anonymous must be true or false, got "yes"'],
+  [['--anonymous', '--anonymous'], '--anonymous given more than once'],
   [['--log-level', 'verbose'], '--log-level must be one of fatal|error|warn|info|debug|trace|silent, got "verbose"'],
 ];
 
@@ -116,6 +138,11 @@ t.test('startCluster options are validated by the same code, named as options', 
     [{ store: 'etcd' }, 'store must be one of level|memory, got "etcd"'],
     [{ dataDir: 42 }, 'dataDir must be a directory path, got 42'],
     [{ podCIDR: '10.96.0.0/16' }, 'podCIDR 10.96.0.0/16 overlaps serviceCIDR 10.96.0.0/12'],
+    [{ anonymous: true }, ''],
+    [{ anonymous: 'yes' }, 'anonymous must be true or false, got "yes"'],
+    [{ anonymous: 1 }, 'anonymous must be true or false, got 1'],
+    [{ tokenAuthFile: 'tokens.csv' }, ''],
+    [{ tokenAuthFile: 7 }, 'tokenAuthFile must be a file path, got 7'],
   ];
   for (const [options, message] of cases) {
     if (message === '') t.doesNotThrow(() => resolveClusterOptions(options), JSON.stringify(options));

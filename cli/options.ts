@@ -43,6 +43,10 @@ export interface ClusterOptions {
   serviceCIDR?: string;
   /** --log-level (default info); ignored when `logger` is given */
   logLevel?: LogLevel;
+  /** --token-auth-file: kube's static token CSV (token,user,uid,"group1,group2"); '' = none (default) */
+  tokenAuthFile?: string;
+  /** --anonymous: requests without credentials run as system:anonymous instead of getting 401 (default false) */
+  anonymous?: boolean;
   /** embedders: log through this pino logger instead of creating one */
   logger?: Logger;
 }
@@ -57,6 +61,9 @@ export interface ResolvedClusterOptions {
   podCIDR: Ipv4Cidr;
   serviceCIDR: Ipv4Cidr;
   logLevel: LogLevel;
+  /** absolute path, or '' for none */
+  tokenAuthFile: string;
+  anonymous: boolean;
 }
 
 export const DEFAULTS = {
@@ -69,6 +76,8 @@ export const DEFAULTS = {
   podCIDR: '10.244.0.0/16',
   serviceCIDR: '10.96.0.0/12',
   logLevel: 'info',
+  tokenAuthFile: '',
+  anonymous: false,
 } as const satisfies Required<Omit<ClusterOptions, 'logger'>>;
 
 
@@ -88,7 +97,12 @@ export const FLAGS: Record<Key, string> = {
   podCIDR: '--pod-cidr',
   serviceCIDR: '--service-cidr',
   logLevel: '--log-level',
+  tokenAuthFile: '--token-auth-file',
+  anonymous: '--anonymous',
 };
+
+/** Flags that take no value (`--anonymous`; `--anonymous=false` also works). */
+export const BOOLEAN_FLAGS: ReadonlySet<string> = new Set([FLAGS.anonymous]);
 
 /** Messages name the flag for CLI users and the option for API users. */
 export type Source = 'cli' | 'api';
@@ -100,6 +114,13 @@ function toInt(raw: unknown): number | undefined {
   if (typeof raw === 'number') return Number.isSafeInteger(raw) && raw >= 0 ? raw : undefined;
   if (typeof raw === 'string' && /^[0-9]{1,9}$/.test(raw)) return Number(raw);
   return undefined;
+}
+
+/** true/false from code, "true"/"false" from argv. */
+function toBool(key: Key, source: Source, raw: unknown): boolean {
+  if (typeof raw === 'boolean') return raw;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new UsageError(`${label(key, source)} must be true or false, got ${shown(raw)}`);
 }
 
 function oneOf<T extends string>(key: Key, source: Source, raw: unknown, allowed: readonly T[]): T {
@@ -153,6 +174,12 @@ export function resolveClusterOptions(options: RawClusterOptions, source: Source
   // the kubernetes service (.1) and cluster DNS (.10).
   const serviceCIDR = cidr('serviceCIDR', source, get('serviceCIDR'), 'an IPv4 CIDR from /12 to /28', (c) => c.prefix >= 12 && c.prefix <= 28);
 
+  const tokenAuthFile = get('tokenAuthFile');
+  if (typeof tokenAuthFile !== 'string') {
+    throw new UsageError(`${label('tokenAuthFile', source)} must be a file path, got ${shown(tokenAuthFile)}`);
+  }
+  const anonymous = toBool('anonymous', source, get('anonymous'));
+
   const room = subnetCount(podCIDR, NODE_POD_CIDR_PREFIX);
   if (nodes > room) {
     throw new UsageError(
@@ -163,7 +190,19 @@ export function resolveClusterOptions(options: RawClusterOptions, source: Source
     throw new UsageError(`${label('podCIDR', source)} ${podCIDR.text} overlaps ${label('serviceCIDR', source)} ${serviceCIDR.text}`);
   }
 
-  return { dataDir: resolve(dataDirRaw), port, address, nodes, runtime, store, podCIDR, serviceCIDR, logLevel };
+  return {
+    dataDir: resolve(dataDirRaw),
+    port,
+    address,
+    nodes,
+    runtime,
+    store,
+    podCIDR,
+    serviceCIDR,
+    logLevel,
+    tokenAuthFile: tokenAuthFile === '' ? '' : resolve(tokenAuthFile),
+    anonymous,
+  };
 }
 
 /** Back from resolved to plain options (what `k8ts up` hands to startCluster). */

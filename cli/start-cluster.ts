@@ -4,31 +4,49 @@
  * work: nothing here is process-global — no signal handlers, no fixed ports, no shared
  * state; each cluster has its own data dir, lock and id).
  *
- * Order of startup: validate -> lock the data dir -> open the store -> build and listen
- * -> write the kubeconfig (last: its existence means "ready to serve").
+ * Order of startup: validate -> lock the data dir -> read the token file -> load or make
+ * the certificates (DATA_DIR/pki) -> open the store -> build and listen (HTTPS) -> write
+ * the kubeconfig (last: its existence means "ready to serve").
  * stop() undoes it in reverse: refuse new work, close the server, close the store (so
  * it flushes), release the lock.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { parseTokenFile, TokenFileError } from '../apiserver/auth/token-file.js';
+import type { UserInfo } from '../apiserver/auth/user.js';
 import { buildApiServer } from '../apiserver/build-api-server.js';
+import { builtinCatalogue } from '../apiserver/resources/index.js';
+import { apiHandle } from '../apiserver/routes/register-api.js';
 import { k8tsVersion } from '../apiserver/version.js';
 import { openStore, type MvccStore } from '../store/index.js';
 import { loadOrCreateClusterId } from './cluster-id.js';
+import { formatIpv4 } from './cidr.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { StartupError } from './errors.js';
 import { kubeconfigYaml, removeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { listenOrExplain, serverUrl } from './listen.js';
 import { createLogger } from './logger.js';
 import { resolveClusterOptions, type ClusterOptions, type ResolvedClusterOptions } from './options.js';
+import { ADMIN, loadOrCreatePki, nodeName, type ClientCredentials, type Pki } from './pki/pki.js';
 import { resolveRuntime } from './runtime.js';
 
 export type { ClusterOptions, ResolvedClusterOptions };
+export type { ClientCredentials, Pki };
 
 export interface Cluster {
-  /** the API server's URL, e.g. http://127.0.0.1:6443 */
+  /** the API server's URL, e.g. https://127.0.0.1:6443 */
   url: string;
+  /** the cluster CA (PEM): trust it to talk to `url` */
+  ca: string;
+  /** DATA_DIR/pki: the CA (with its key, for issueClientCert), serving and client certificates */
+  pki: Pki;
+  /**
+   * The client certificate of a built-in identity, by user name: "admin",
+   * "system:kube-scheduler", "system:kube-controller-manager", "system:node:k8ts-node-N".
+   * Throws for any other name (issue more with issueClientCert(cluster.pki, user, groups)).
+   */
+  credentials(user: string): ClientCredentials;
   /** DATA_DIR/kubeconfig, written once the cluster serves */
   kubeconfigPath: string;
   /** the kubeconfig's YAML text */
@@ -54,6 +72,43 @@ async function runAll(steps: Array<() => Promise<unknown>>): Promise<void> {
     }
   }
   if (first !== undefined) throw first;
+}
+
+/** --token-auth-file: a file that cannot be read or parsed is a one-line StartupError. */
+async function readTokenFile(path: string, log: Logger): Promise<Map<string, UserInfo> | undefined> {
+  if (path === '') return undefined;
+  try {
+    const { tokens, warnings } = parseTokenFile(await readFile(path, 'utf8'));
+    for (const warning of warnings) log.warn(`token auth file ${path}: ${warning}`);
+    log.info(`authentication: ${tokens.size} bearer token(s) from ${path}`);
+    return tokens;
+  } catch (err) {
+    const why = err instanceof TokenFileError ? err.message : ((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+    throw new StartupError(`cannot use token auth file ${path}: ${why}`, { cause: err });
+  }
+}
+
+async function loadPki(o: ResolvedClusterOptions, log: Logger): Promise<Pki> {
+  const started = performance.now();
+  let pki: Pki;
+  try {
+    pki = await loadOrCreatePki(o.dataDir, {
+      address: o.address,
+      // the `kubernetes` service takes the first address of the service range
+      serviceIP: formatIpv4(o.serviceCIDR.network + 1),
+      nodes: Array.from({ length: o.nodes }, (_, i) => nodeName(i + 1)),
+    });
+  } catch (err) {
+    throw new StartupError(`cannot set up certificates in ${join(o.dataDir, 'pki')}: ${(err as Error).message}`, { cause: err });
+  }
+  const ms = Math.round(performance.now() - started);
+  if (pki.issued.length === 0) {
+    log.info(`certificates: reused ${pki.dir} (${ms} ms)`);
+  } else {
+    const made = pki.issued.map(({ file, reason }) => (reason === 'missing' ? file : `${file} (${reason})`));
+    log.info(`certificates: made ${made.join(', ')} in ${pki.dir} (${ms} ms)`);
+  }
+  return pki;
 }
 
 async function openClusterStore(o: ResolvedClusterOptions, log: Logger): Promise<MvccStore> {
@@ -89,6 +144,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const clusterId = await loadOrCreateClusterId(o.dataDir);
     log.info(`k8ts ${k8tsVersion()} starting cluster ${clusterId} in ${o.dataDir}`);
 
+    const tokens = await readTokenFile(o.tokenAuthFile, log);
+    const pki = await loadPki(o, log);
+    log.info(
+      `authentication: client certificates from the cluster CA${tokens ? ', bearer tokens' : ''}; ` +
+        (o.anonymous ? 'anonymous requests allowed (as system:anonymous)' : 'anonymous requests get 401 (except health and version)'),
+    );
+
     const store = await openClusterStore(o, log);
     undo.unshift(() => store.close());
 
@@ -99,15 +161,24 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     log.info(`pod CIDR ${o.podCIDR.text} (a /24 per node), service CIDR ${o.serviceCIDR.text} — used once nodes and services arrive`);
 
     let shuttingDown = false;
-    const app = buildApiServer({ store, logger: log.child({ component: 'apiserver' }), isShuttingDown: () => shuttingDown });
+    const app = buildApiServer({
+      store,
+      logger: log.child({ component: 'apiserver' }),
+      isShuttingDown: () => shuttingDown,
+      tls: { cert: pki.serving.cert, key: pki.serving.key, clientCA: pki.ca.cert },
+      authentication: { ...(tokens ? { tokens } : {}), anonymous: o.anonymous },
+      api: { catalogue: builtinCatalogue(), cluster: { serviceCIDR: o.serviceCIDR.text, podCIDR: o.podCIDR.text } },
+    });
     undo.unshift(() => app.close());
     undo.unshift(async () => {
       shuttingDown = true;
     });
     const port = await listenOrExplain(app, o.address, o.port);
     const url = serverUrl(o.address, port);
+    await apiHandle(app)?.publishEndpoint({ address: o.address, port });
 
-    const kubeconfig = kubeconfigYaml(url);
+    const admin = pki.clients.get(ADMIN.user)!;
+    const kubeconfig = kubeconfigYaml(url, { ca: pki.ca.cert, cert: admin.cert, key: admin.key });
     const kubeconfigPath = await writeKubeconfig(o.dataDir, kubeconfig);
     log.info(`k8ts is ready: export KUBECONFIG=${kubeconfigPath}`);
 
@@ -118,7 +189,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         await runAll(undo);
         log.info(`cluster ${clusterId} stopped`);
       })());
-    return { url, kubeconfigPath, kubeconfig, clusterId, dataDir: o.dataDir, options: o, stop };
+    const credentials = (user: string): ClientCredentials => {
+      const found = pki.clients.get(user);
+      if (!found) throw new Error(`no built-in credentials for user ${JSON.stringify(user)} (known: ${[...pki.clients.keys()].join(', ')})`);
+      return found;
+    };
+    return { url, ca: pki.ca.cert, pki, credentials, kubeconfigPath, kubeconfig, clusterId, dataDir: o.dataDir, options: o, stop };
   } catch (err) {
     await runAll(undo).catch((cleanupErr: unknown) => log.error({ err: cleanupErr }, 'cleanup after a failed start failed'));
     throw err;

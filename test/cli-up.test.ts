@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { parse } from 'yaml';
+import { httpsGet } from './helpers/https-get.js';
 
 type T = { teardown(fn: () => unknown): void };
 
@@ -64,13 +65,14 @@ async function waitForKubeconfig(run: Run, dir: string): Promise<string> {
   return readFile(path, 'utf8');
 }
 
-/** A running `k8ts up` on a fresh dir and a free port, with its server URL. */
+/** A running `k8ts up` on a fresh dir and a free port, with its server URL and CA. */
 async function up(t: T) {
   const dir = await tempDir(t);
   const run = k8ts(t, 'up', '--port', '0', '--data-dir', dir, '--store', 'level');
   const config = parse(await waitForKubeconfig(run, dir));
   const url: string = config.clusters[0].cluster.server;
-  return { dir, run, url };
+  const ca = Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString('utf8');
+  return { dir, run, url, ca };
 }
 
 /** stderr holds exactly one line: `k8ts: <message>` */
@@ -82,12 +84,15 @@ function oneLine(t: Test, stderr: string, message: RegExp) {
 }
 
 t.test('up serves, refuses a second up on its dir, and exits 0 on SIGTERM', async (t) => {
-  const { dir, run, url } = await up(t);
-  t.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const { dir, run, url, ca } = await up(t);
+  t.match(url, /^https:\/\/127\.0\.0\.1:\d+$/);
 
-  const res = await fetch(`${url}/version`);
+  const res = await httpsGet(`${url}/version`, { ca });
   t.equal(res.status, 200);
-  t.match(await res.json(), { major: '1', minor: '33', gitVersion: /^v1\.33\.0-k8ts\./ });
+  t.match(res.json(), { major: '1', minor: '33', gitVersion: /^v1\.33\.0-k8ts\./ });
+  t.equal((await httpsGet(`${url}/api`, { ca })).status, 401, 'no credentials, no API');
+  t.equal(await readFile(join(dir, 'pki', 'ca.crt'), 'utf8'), ca);
+  t.match(run.stdout(), /certificates: made ca, apiserver, admin, kube-scheduler, kube-controller-manager, kubelet-k8ts-node-1 in /);
   t.match(run.stdout(), /k8ts is ready: export KUBECONFIG=/);
   t.match(run.stdout(), /kubelets arrive in a later issue/);
   t.ok(existsSync(join(dir, 'k8ts.lock')));

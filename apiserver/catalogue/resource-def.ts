@@ -182,10 +182,40 @@ export interface ResourceDef {
   /** convert a stored object of `storage`'s kind to this kind, and back */
   fromStorage?: (stored: KubeObject) => KubeObject;
   toStorage?: (obj: KubeObject) => KubeObject;
+  /**
+   * Keep the status a client sends on create, though the kind has a status subresource
+   * (a kubelet registers its Node with its status); other kinds start with none.
+   */
+  statusOnCreate?: boolean;
   /** kube's default for DeleteOptions.propagationPolicy when the request gives none */
   defaultPropagation?: 'Background' | 'Foreground' | 'Orphan';
   /** graceful deletion (pods): the grace period to use when the request gives none */
   gracefulDeletion?: (obj: KubeObject) => number | undefined;
+  /**
+   * State a kind keeps beside its objects (a Service's cluster IPs and node ports),
+   * created once per API server from what is stored.
+   */
+  lifecycle?: (env: LifecycleEnv) => Lifecycle;
+}
+
+export interface LifecycleEnv {
+  /** every stored object of a kind, across namespaces */
+  list(def: ResourceDef): Promise<KubeObject[]>;
+  cluster: ClusterSettings;
+}
+
+/**
+ * Called by the registry around writes, after validation: before* may fill fields in
+ * (allocations) and throw ApiErrors; if the write then does not happen, abort() gives
+ * back what before* took; afterDelete() releases what a removed object held.
+ */
+export interface Lifecycle {
+  beforeCreate?(obj: KubeObject, ctx: RequestContext): Promise<void>;
+  beforeUpdate?(obj: KubeObject, old: KubeObject, ctx: RequestContext): Promise<void>;
+  abort?(obj: KubeObject, old: KubeObject | undefined): void;
+  /** the update was stored: release what `old` held and `obj` does not */
+  afterUpdate?(obj: KubeObject, old: KubeObject): void;
+  afterDelete?(obj: KubeObject): void;
 }
 
 /** 'v1' for the core group, else 'group/version' */

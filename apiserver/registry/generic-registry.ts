@@ -12,7 +12,17 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { KeyValue, Store } from '../../store/types.js';
-import { apiVersionOf, type KubeObject, type RequestContext, type ResourceDef, type SubresourceRegistry } from '../catalogue/resource-def.js';
+import {
+  apiVersionOf,
+  type ClusterSettings,
+  type KubeObject,
+  type Lifecycle,
+  type LifecycleEnv,
+  type RequestContext,
+  type ResourceDef,
+  type SubresourceRegistry,
+} from '../catalogue/resource-def.js';
+import { listObjects } from './list.js';
 import { ApiError, apiErrors, type ErrorTarget } from '../errors/api-error.js';
 import type { FieldError } from '../errors/field-error.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.js';
@@ -51,7 +61,24 @@ const NAMESPACES = { group: '', plural: 'namespaces', namespaced: false };
 export const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class GenericRegistry implements SubresourceRegistry {
-  constructor(private readonly store: Store) {}
+  private readonly lifecycles = new Map<ResourceDef, Lifecycle>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly cluster: ClusterSettings,
+  ) {}
+
+  /** The kind's lifecycle (allocators…), made once per registry. */
+  private lifecycle(def: ResourceDef): Lifecycle | undefined {
+    if (!def.lifecycle) return undefined;
+    let lc = this.lifecycles.get(def);
+    if (!lc) {
+      const env: LifecycleEnv = { list: async (d) => (await listObjects(this.store, d, '', {})).items, cluster: this.cluster };
+      lc = def.lifecycle(env);
+      this.lifecycles.set(def, lc);
+    }
+    return lc;
+  }
 
   private target(def: ResourceDef, name?: string): ErrorTarget {
     return { group: def.group, resource: def.plural, ...(name !== undefined ? { name } : {}) };
@@ -119,7 +146,7 @@ export class GenericRegistry implements SubresourceRegistry {
     this.checkIdentity(def, obj, namespace);
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
-    if (def.subresources.some((s) => s.name === 'status')) delete obj.status;
+    if (!def.statusOnCreate && def.subresources.some((s) => s.name === 'status')) delete obj.status;
     for (const field of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'] as const) delete meta[field];
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(ctx.now);
@@ -133,15 +160,23 @@ export class GenericRegistry implements SubresourceRegistry {
       ...(s.validate?.(obj, ctx) ?? []),
     ]);
     s.canonicalize?.(obj);
-    if (opts.dryRun) return obj;
-    const key = objectKey(storageOf(def), namespace, meta.name!);
-    const stored = def.toStorage ? def.toStorage(obj) : obj;
-    const r = await this.store
-      .txn({ compare: [{ key, target: 'createRevision', result: '=', value: 0 }], success: [{ type: 'put', key, value: encodeObject(stored) }] })
-      .catch((e) => Promise.reject(fromStoreError(e)));
-    if (!r.succeeded) throw apiErrors.alreadyExists(this.target(def, meta.name));
-    meta.resourceVersion = String(r.revision);
-    return obj;
+    const lc = this.lifecycle(def);
+    await lc?.beforeCreate?.(obj, ctx);
+    let stored = false;
+    try {
+      if (opts.dryRun) return obj;
+      const key = objectKey(storageOf(def), namespace, meta.name!);
+      const value = encodeObject(def.toStorage ? def.toStorage(obj) : obj);
+      const r = await this.store
+        .txn({ compare: [{ key, target: 'createRevision', result: '=', value: 0 }], success: [{ type: 'put', key, value }] })
+        .catch((e) => Promise.reject(fromStoreError(e)));
+      if (!r.succeeded) throw apiErrors.alreadyExists(this.target(def, meta.name));
+      stored = true;
+      meta.resourceVersion = String(r.revision);
+      return obj;
+    } finally {
+      if (!stored) lc?.abort?.(obj, undefined);
+    }
   }
 
   /** PUT: replace the object, honouring metadata.resourceVersion as a precondition. */
@@ -191,17 +226,27 @@ export class GenericRegistry implements SubresourceRegistry {
       ]);
       s.canonicalize?.(obj);
       if (isDeepStrictEqual(obj, old)) return { object: old, created: false }; // kube: a no-op update writes nothing
-      if (opts.dryRun) return { object: obj, created: false };
-      const key = objectKey(storageOf(def), namespace, name);
-      const finished = obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length && !def.strategy.deletionBlocked?.(obj);
-      const compare = [{ key, target: 'modRevision' as const, result: '=' as const, value: current.kv.modRevision }];
-      const stored = def.toStorage ? def.toStorage(obj) : obj;
-      const r = await this.store
-        .txn({ compare, success: [finished ? { type: 'delete', key } : { type: 'put', key, value: encodeObject(stored) }] })
-        .catch((e) => Promise.reject(fromStoreError(e)));
-      if (r.succeeded) {
-        obj.metadata.resourceVersion = String(r.revision);
-        return { object: obj, created: false };
+      const lc = this.lifecycle(def);
+      await lc?.beforeUpdate?.(obj, old, ctx);
+      let succeeded = false;
+      try {
+        if (opts.dryRun) return { object: obj, created: false };
+        const key = objectKey(storageOf(def), namespace, name);
+        const finished = obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length && !def.strategy.deletionBlocked?.(obj);
+        const compare = [{ key, target: 'modRevision' as const, result: '=' as const, value: current.kv.modRevision }];
+        const stored = def.toStorage ? def.toStorage(obj) : obj;
+        const r = await this.store
+          .txn({ compare, success: [finished ? { type: 'delete', key } : { type: 'put', key, value: encodeObject(stored) }] })
+          .catch((e) => Promise.reject(fromStoreError(e)));
+        if (r.succeeded) {
+          succeeded = true;
+          obj.metadata.resourceVersion = String(r.revision);
+          if (finished) lc?.afterDelete?.(old);
+          else lc?.afterUpdate?.(obj, old);
+          return { object: obj, created: false };
+        }
+      } finally {
+        if (!succeeded) lc?.abort?.(obj, old);
       }
       if (precondition) throw apiErrors.conflict(this.target(def, name));
     }
@@ -270,7 +315,10 @@ export class GenericRegistry implements SubresourceRegistry {
       if (finalizers.size === 0 && !graceful) {
         if (opts.dryRun) return { object: obj, deleted: true };
         const r = await this.store.txn({ compare, success: [{ type: 'delete', key }] }).catch((e) => Promise.reject(fromStoreError(e)));
-        if (r.succeeded) return { object: obj, deleted: true };
+        if (r.succeeded) {
+          this.lifecycle(def)?.afterDelete?.(current.obj);
+          return { object: obj, deleted: true };
+        }
         continue;
       }
       const meta = obj.metadata;

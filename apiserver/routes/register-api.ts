@@ -3,12 +3,28 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { registerDiscoveryRoutes } from '../discovery/discovery-routes.js';
 import { registerOpenApiRoutes } from '../openapi/openapi-routes.js';
+import { bootstrapCluster, ensureKubernetesService } from '../bootstrap.js';
+import { GenericRegistry } from '../registry/generic-registry.js';
 import { registerBodyParser } from './request-body.js';
 import { registerResourceRoutes, type ResourceRouteOptions } from './resource-routes.js';
 
 export type ApiOptions = Omit<ResourceRouteOptions, 'store'>;
 
+/** What cli/ needs after listening: publish the server's own address (the kubernetes Service). */
+export interface ApiHandle {
+  publishEndpoint(endpoint: { address: string; port: number }): Promise<void>;
+}
+
+const handles = new WeakMap<FastifyInstance, ApiHandle>();
+export const apiHandle = (app: FastifyInstance): ApiHandle | undefined => handles.get(app);
+
 export function registerApi(app: FastifyInstance, opts: ResourceRouteOptions): void {
+  const registry = new GenericRegistry(opts.store, opts.cluster);
+  const now = opts.now ?? (() => new Date());
+  const system = { name: 'system:apiserver', groups: ['system:masters'] };
+  const ctx = () => ({ namespace: '', user: system, now: now(), dryRun: false, cluster: opts.cluster });
+  app.addHook('onReady', async () => bootstrapCluster(registry, opts.catalogue, ctx()));
+  handles.set(app, { publishEndpoint: (endpoint) => ensureKubernetesService(registry, opts.catalogue, ctx(), endpoint) });
   // Routes upgrade requests through Fastify, so authentication hooks run for them too.
   void app.register(websocket);
   registerDiscoveryRoutes(app, opts.catalogue);
@@ -16,6 +32,6 @@ export function registerApi(app: FastifyInstance, opts: ResourceRouteOptions): v
   // A child context, registered after the websocket plugin so that its routes see it.
   void app.register(async (api) => {
     registerBodyParser(api);
-    registerResourceRoutes(api, opts);
+    registerResourceRoutes(api, opts, registry);
   });
 }

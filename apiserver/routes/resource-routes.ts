@@ -8,7 +8,7 @@ import type { Store } from '../../store/types.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { apiVersionOf, type ClusterSettings, type KubeObject, type RequestContext, type ResourceDef } from '../catalogue/resource-def.js';
 import { ApiError, apiErrors } from '../errors/api-error.js';
-import { GenericRegistry, type DeleteOptions } from '../registry/generic-registry.js';
+import type { GenericRegistry, DeleteOptions } from '../registry/generic-registry.js';
 import { listObjects } from '../registry/list.js';
 import { watchObjects, type WatchQuery } from '../registry/watch.js';
 import { decodeBody } from './request-body.js';
@@ -36,8 +36,7 @@ interface RequestUser {
   uid?: string;
 }
 
-export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRouteOptions): void {
-  const registry = new GenericRegistry(opts.store);
+export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRouteOptions, registry: GenericRegistry): void {
   const now = opts.now ?? (() => new Date());
 
   const context = (request: FastifyRequest, path: ResourcePath, dryRun: boolean): RequestContext => {

@@ -68,9 +68,9 @@ const invalid: Array<[string, ObjectMeta, ObjectMetaOptions, string[]]> = [
     namespaced,
     [
       'metadata.ownerReferences.apiVersion: Invalid value: "apps/": version must not be empty',
-      'metadata.ownerReferences.kind: Invalid value: "": must not be empty',
-      'metadata.ownerReferences.name: Invalid value: "": must not be empty',
-      'metadata.ownerReferences.uid: Invalid value: "": must not be empty',
+      'metadata.ownerReferences.kind: Invalid value: "": kind must not be empty',
+      'metadata.ownerReferences.name: Invalid value: "": name must not be empty',
+      'metadata.ownerReferences.uid: Invalid value: "": uid must not be empty',
     ],
   ],
   [

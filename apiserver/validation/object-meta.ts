@@ -116,14 +116,15 @@ export function validateOwnerReferences(refs: Array<Record<string, unknown>> | u
     const kind = typeof ref.kind === 'string' ? ref.kind : '';
     const name = typeof ref.name === 'string' ? ref.name : '';
     const uid = typeof ref.uid === 'string' ? ref.uid : '';
-    // 'apps/v1' → version 'v1'; 'v1' → core v1; 'apps/' → no version
-    const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
+    // 'apps/v1' → version 'v1'; 'v1' → core v1; 'apps/' or 'a/b/c' → no version
+    const parts = apiVersion.split('/');
+    const version = parts.length === 1 ? parts[0] : parts.length === 2 ? parts[1] : '';
     if (!version) errs.push(fieldErrors.invalid(`${field}.apiVersion`, apiVersion, 'version must not be empty'));
-    if (!kind) errs.push(fieldErrors.invalid(`${field}.kind`, kind, 'must not be empty'));
-    if (!name) errs.push(fieldErrors.invalid(`${field}.name`, name, 'must not be empty'));
-    if (!uid) errs.push(fieldErrors.invalid(`${field}.uid`, uid, 'must not be empty'));
-    if (apiVersion === 'events.k8s.io/v1' && kind === 'Event')
-      errs.push(fieldErrors.invalid(field, ref, 'events.k8s.io/v1, Kind=Event is disallowed from being an owner'));
+    if (!kind) errs.push(fieldErrors.invalid(`${field}.kind`, kind, 'kind must not be empty'));
+    if (!name) errs.push(fieldErrors.invalid(`${field}.name`, name, 'name must not be empty'));
+    if (!uid) errs.push(fieldErrors.invalid(`${field}.uid`, uid, 'uid must not be empty'));
+    // kube bans core Events as owners (gvk printed as Go prints it)
+    if (apiVersion === 'v1' && kind === 'Event') errs.push(fieldErrors.invalid(field, ref, '/v1, Kind=Event is disallowed from being an owner'));
     if (ref.controller === true) {
       const current = `${kind}/${name}`;
       if (!firstController) firstController = current;
