@@ -91,6 +91,10 @@ for (const version of VERSIONS) {
       t.match(await fails(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n'), /The ConfigMap "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name"/);
       t.match(await fails(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-a\n'), /Error from server \(AlreadyExists\): error when creating "STDIN": configmaps "cm-a" already exists/);
       // kubectl itself looks the namespace up after a NotFound, as against any cluster
+      t.match(
+        await fails(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: strict\nspec:\n  x: 1\n'),
+        /Error from server \(BadRequest\): error when creating "STDIN": ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "spec"/,
+      );
       t.match(await fails(['get', 'cm', '-n', 'nowhere', 'x']), /Error from server \(NotFound\): namespaces "nowhere" not found/);
       t.match(await fails(['create', '-n', 'nowhere', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n'), /namespaces "nowhere" not found/);
     });

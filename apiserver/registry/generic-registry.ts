@@ -142,7 +142,7 @@ export class GenericRegistry implements SubresourceRegistry {
   }
 
   async create(def: ResourceDef, namespace: string, body: KubeObject, ctx: RequestContext, opts: WriteOptions = {}): Promise<KubeObject> {
-    const obj = structuredClone(body);
+    const obj = body; // the caller hands over a body of its own (a freshly decoded request)
     this.checkIdentity(def, obj, namespace);
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
@@ -181,7 +181,7 @@ export class GenericRegistry implements SubresourceRegistry {
 
   /** PUT: replace the object, honouring metadata.resourceVersion as a precondition. */
   async update(def: ResourceDef, namespace: string, name: string, body: KubeObject, ctx: RequestContext, opts: UpdateOptions = {}): Promise<{ object: KubeObject; created: boolean }> {
-    const incoming = structuredClone(body);
+    const incoming = body; // ours, as in create(); each attempt below works on a copy
     this.checkIdentity(def, incoming, namespace);
     if (incoming.metadata.name !== undefined && incoming.metadata.name !== name) {
       throw apiErrors.badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);

@@ -25,7 +25,7 @@ const def = (over: Partial<ResourceDef>): ResourceDef => ({
 const catalogue = new Catalogue([
   def({ kind: 'Namespace', plural: 'namespaces', singular: 'namespace', namespaced: false, modelName: 'V1Namespace', nameRule: 'dns1123-label', subresources: [{ name: 'status', verbs: ['get', 'update'] }] }),
   def({ kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap' }),
-  def({ kind: 'Widget', group: 'example.com', plural: 'widgets', singular: 'widget', subresources: [{ name: 'status', verbs: ['get', 'update'] }] }),
+  def({ kind: 'Widget', group: 'example.com', plural: 'widgets', singular: 'widget', modelName: 'NoSuchModel', subresources: [{ name: 'status', verbs: ['get', 'update'] }] }),
 ]);
 
 async function setup(t: Test) {
@@ -247,4 +247,18 @@ t.test('Table output and selectors', async (t) => {
   t.match(await call('GET', '/api/v1/namespaces/default/configmaps?fieldSelector=spec.x%3D1'), { code: 400, body: { reason: 'BadRequest' } });
   t.match(await call('GET', '/api/v1/namespaces/default/configmaps?labelSelector=a%3D%3D%3D'), { code: 400, body: { reason: 'BadRequest' } });
   t.match(await call('GET', '/api/v1/namespaces/default/configmaps', undefined, { accept: 'application/xml' }), { code: 406, body: { reason: 'NotAcceptable' } });
+});
+
+t.test('fieldValidation: unknown fields dropped; Strict rejects, Warn warns', async (t) => {
+  const { app, call } = await setup(t);
+  const body = JSON.stringify({ metadata: { name: 'fv' }, data: { a: 'b' }, bogus: 1 });
+  const strict = await call('POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Strict', body);
+  t.match(strict, { code: 400, body: { reason: 'BadRequest', message: 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "bogus"' } });
+  const dup = await call('POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Strict', '{"metadata":{"name":"d"},"data":{"a":"1","a":"2"}}');
+  t.match(dup, { code: 400, body: { message: /duplicate field "data.a"/ } });
+  const warned = await app.inject({ method: 'POST', url: '/api/v1/namespaces/default/configmaps', payload: body, headers: { 'content-type': 'application/json' } });
+  t.equal(warned.statusCode, 201);
+  t.same([warned.headers.warning].flat(), ['299 - "unknown field \\"bogus\\""']);
+  t.equal(JSON.parse(warned.body).bogus, undefined, 'the unknown field is not stored');
+  t.match(await call('POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Loose', body), { code: 400 });
 });

@@ -12,6 +12,7 @@ import type { GenericRegistry, DeleteOptions } from '../registry/generic-registr
 import { listObjects } from '../registry/list.js';
 import { watchObjects, type WatchQuery } from '../registry/watch.js';
 import { decodeBody } from './request-body.js';
+import { FieldValidator, fieldValidationOf } from './field-validation.js';
 import { parseListQuery, type Query } from './list-query.js';
 import { resolveResourcePath, type ResourcePath } from './resource-path.js';
 import { renderList, renderObject, watchEventRenderer } from './render.js';
@@ -38,6 +39,7 @@ interface RequestUser {
 
 export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRouteOptions, registry: GenericRegistry): void {
   const now = opts.now ?? (() => new Date());
+  const fields = new FieldValidator(opts.catalogue);
 
   const context = (request: FastifyRequest, path: ResourcePath, dryRun: boolean): RequestContext => {
     const user = (request as FastifyRequest & { user?: RequestUser }).user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
@@ -82,6 +84,7 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
       }
       if (def.namespaced && !namespace) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
       const body = decodeBody(request);
+      fields.check(request, reply, def, body, fieldValidationOf(query.fieldValidation));
       const created = await registry.create(def, namespace, body, ctx, { dryRun });
       reply.code(201);
       return renderObject(request, reply, def, created, now());
@@ -90,6 +93,7 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
     if (verb === 'PUT') {
       if (name === undefined) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
       const body = decodeBody(request);
+      fields.check(request, reply, def, body, fieldValidationOf(query.fieldValidation));
       const { object, created } = await registry.update(def, namespace, name, body, ctx, { dryRun, ...(subresource ? { subresource } : {}) });
       reply.code(created ? 201 : 200);
       return renderObject(request, reply, def, object, now());

@@ -14,11 +14,12 @@
  */
 import { idOfRef, type SchemaLookup, type SchemaObject } from './schema-registry.js';
 
-export function findUnknownFields(schemas: SchemaLookup, rootId: string, object: unknown): string[] {
+/** With `prune`, the unknown fields are also removed, as kube's decoder drops them. */
+export function findUnknownFields(schemas: SchemaLookup, rootId: string, object: unknown, prune = false): string[] {
   const root = schemas.get(rootId);
   if (!root) return [];
   const out: string[] = [];
-  walk(schemas, root, object, '', out);
+  walk(schemas, root, object, '', out, prune);
   return out;
 }
 
@@ -32,24 +33,26 @@ function resolve(schemas: SchemaLookup, schema: SchemaObject | undefined): Schem
   return s;
 }
 
-function walk(schemas: SchemaLookup, schema: SchemaObject | undefined, value: unknown, path: string, out: string[]): void {
+function walk(schemas: SchemaLookup, schema: SchemaObject | undefined, value: unknown, path: string, out: string[], prune: boolean): void {
   const s = resolve(schemas, schema);
   if (!s || s['x-kubernetes-preserve-unknown-fields'] || value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    if (s.items) value.forEach((item, i) => walk(schemas, s.items, item, `${path}[${i}]`, out));
+    if (s.items) value.forEach((item, i) => walk(schemas, s.items, item, `${path}[${i}]`, out, prune));
     return;
   }
   const record = value as Record<string, unknown>;
   if (s.properties) {
     for (const [key, child] of Object.entries(record)) {
       const childSchema = s.properties[key];
-      if (!childSchema) out.push(`${path}.${key}`);
-      else walk(schemas, childSchema, child, `${path}.${key}`, out);
+      if (!childSchema) {
+        out.push(`${path}.${key}`);
+        if (prune) delete record[key];
+      } else walk(schemas, childSchema, child, `${path}.${key}`, out, prune);
     }
     return;
   }
   if (s.additionalProperties && typeof s.additionalProperties === 'object') {
-    for (const [key, child] of Object.entries(record)) walk(schemas, s.additionalProperties, child, `${path}.${key}`, out);
+    for (const [key, child] of Object.entries(record)) walk(schemas, s.additionalProperties, child, `${path}.${key}`, out, prune);
   }
 }
 
