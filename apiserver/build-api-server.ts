@@ -14,6 +14,8 @@ import { failureStatus } from './status.js';
 import { kubeVersionInfo } from './version.js';
 import { registerApi, type ApiOptions } from './routes/register-api.js';
 import { errorStatus } from './routes/error-status.js';
+import { installMetrics } from './metrics/api-metrics.js';
+import { installHealthRoutes } from './health/health-checks.js';
 
 export interface ApiServerOptions {
   /** the cluster's store; only the API server ever touches it */
@@ -71,6 +73,9 @@ export function buildApiServer(opts: ApiServerOptions): FastifyInstance {
     ...(opts.tls ? { https: httpsOptions(opts.tls) } : {}),
   });
 
+  // request metrics and GET /metrics; first, so that requests the hooks below answer count too
+  installMetrics(app, { catalogue: opts.api?.catalogue });
+
   // Once shutdown begins, refuse new writes so nothing is half-done when the store closes.
   app.addHook('onRequest', async (request, reply) => {
     if (shuttingDown() && !READ_METHODS.has(request.method)) {
@@ -80,19 +85,8 @@ export function buildApiServer(opts: ApiServerOptions): FastifyInstance {
   // authentication, then authorization: before every handler, 404s included
   installAuthHooks(app, opts.authentication);
 
-  const ok = async () => 'ok';
-  app.get('/healthz', ok);
-  app.get('/livez', ok);
-  app.get('/readyz', async (_request, reply) => {
-    if (shuttingDown()) return reply.code(503).send('readyz check failed: shutting down');
-    try {
-      // like kube's etcd readiness check: the store answers a read
-      await opts.store.range('/registry/health', undefined, { countOnly: true });
-    } catch (err) {
-      return reply.code(503).send(`readyz check failed: store: ${(err as Error).message}`);
-    }
-    return 'ok';
-  });
+  // /healthz, /livez, /readyz (ping, log, etcd; readyz also shutdown), as kube serves them
+  installHealthRoutes(app, { store: opts.store, isShuttingDown: shuttingDown });
   app.get('/version', async () => kubeVersionInfo());
 
   app.setNotFoundHandler(async (_request, reply) =>
