@@ -4,9 +4,9 @@
  * after the last key examined and reads at the same revision (kube's continue token
  * carries both), so pages never overlap or skip, whatever is written meanwhile.
  */
-import type { Store } from '../../store/types.js';
+import type { KeyValue, Store } from '../../store/types.js';
 import type { KubeObject, ResourceDef } from '../catalogue/resource-def.js';
-import { decodeObject } from './object-codec.js';
+import { decodeObject, rawObjectJson } from './object-codec.js';
 import { collectionRange, storageOf } from './storage-key.js';
 import { fromStoreError } from './store-errors.js';
 
@@ -20,8 +20,8 @@ export interface ListQuery {
   revision?: number;
 }
 
-export interface ListPage {
-  items: KubeObject[];
+export interface ListPage<T = KubeObject> {
+  items: T[];
   revision: number;
   /** where the next page starts, when there is one */
   next?: { key: string; revision: number };
@@ -31,13 +31,26 @@ export interface ListPage {
 
 const CHUNK = 500;
 
-export async function listObjects(store: Store, def: ResourceDef, namespace: string, q: ListQuery): Promise<ListPage> {
+export function listObjects(store: Store, def: ResourceDef, namespace: string, q: ListQuery): Promise<ListPage> {
+  const convert = def.fromStorage;
+  return listPage(store, def, namespace, q, convert ? (kv) => convert(decodeObject(kv)) : decodeObject);
+}
+
+/**
+ * The page as JSON texts of the stored objects (see rawObjectJson): for plain JSON lists
+ * of kinds stored as they are served, without selectors.
+ */
+export function listRawJson(store: Store, def: ResourceDef, namespace: string, q: Omit<ListQuery, 'matches'>): Promise<ListPage<string>> {
+  return listPage(store, def, namespace, q, rawObjectJson);
+}
+
+async function listPage<T>(store: Store, def: ResourceDef, namespace: string, q: ListQuery, decode: (kv: KeyValue) => T): Promise<ListPage<T>> {
   const range = collectionRange(storageOf(def), namespace);
   const limit = q.limit && q.limit > 0 ? q.limit : 0;
   let start = q.from?.key ?? range.key;
   let revision = q.from?.revision ?? q.revision;
-  const items: KubeObject[] = [];
-  const convert = (o: KubeObject) => (def.fromStorage ? def.fromStorage(o) : o);
+  const items: T[] = [];
+  const matches = q.matches as ((obj: T) => boolean) | undefined;
   try {
     for (;;) {
       const want = limit ? (q.matches ? Math.max(limit - items.length, CHUNK) : limit - items.length) : 0;
@@ -45,8 +58,8 @@ export async function listObjects(store: Store, def: ResourceDef, namespace: str
       revision = r.revision;
       for (let i = 0; i < r.kvs.length; i++) {
         const kv = r.kvs[i]!;
-        const obj = convert(decodeObject(kv));
-        if (q.matches && !q.matches(obj)) continue;
+        const obj = decode(kv);
+        if (matches && !matches(obj)) continue;
         items.push(obj);
         if (limit && items.length === limit) {
           const moreHere = i < r.kvs.length - 1 || r.more;

@@ -29,13 +29,29 @@ export function renderObject(request: FastifyRequest, reply: FastifyReply, def: 
   return send(reply, n, obj);
 }
 
-export function renderList(request: FastifyRequest, reply: FastifyReply, def: ResourceDef, namespace: string, page: ListPage, now: Date) {
+/** A plain JSON list whose items can be served as stored (no conversion, no selector). */
+export function wantsRawJsonList(request: FastifyRequest, def: ResourceDef, selected: boolean): boolean {
+  if (selected || def.fromStorage) return false;
   const n = negotiateResponse(accept(request), 'list');
-  const listMeta = {
+  return n.target.as === 'Object' && n.mediaType === 'application/json' && !n.pretty;
+}
+
+export function renderRawJsonList(reply: FastifyReply, def: ResourceDef, namespace: string, page: ListPage<string>) {
+  const head = JSON.stringify({ kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: listMetaOf(def, namespace, page) });
+  return reply.type('application/json').send(`${head.slice(0, -1)},"items":[${page.items.join(',')}]}`);
+}
+
+function listMetaOf(def: ResourceDef, namespace: string, page: ListPage<unknown>) {
+  return {
     resourceVersion: String(page.revision),
     ...(page.next ? { continue: encodeContinue(def, namespace, page.next) } : {}),
     ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}),
   };
+}
+
+export function renderList(request: FastifyRequest, reply: FastifyReply, def: ResourceDef, namespace: string, page: ListPage, now: Date) {
+  const n = negotiateResponse(accept(request), 'list');
+  const listMeta = listMetaOf(def, namespace, page);
   const t = n.target;
   if (t.as === 'Table') return send(reply, n, buildTable(def, page.items, { now, includeObject: includeObjectOf(request), version: t.version, listMeta }));
   if (t.as === 'PartialObjectMetadataList') return send(reply, n, asPartialObjectMetadataList(page.items, listMeta, t.version));

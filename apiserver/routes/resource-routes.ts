@@ -9,13 +9,13 @@ import type { Catalogue } from '../catalogue/catalogue.js';
 import { apiVersionOf, type ClusterSettings, type KubeObject, type RequestContext, type ResourceDef } from '../catalogue/resource-def.js';
 import { ApiError, apiErrors } from '../errors/api-error.js';
 import type { GenericRegistry, DeleteOptions } from '../registry/generic-registry.js';
-import { listObjects } from '../registry/list.js';
+import { listObjects, listRawJson } from '../registry/list.js';
 import { watchObjects, type WatchQuery } from '../registry/watch.js';
 import { decodeBody } from './request-body.js';
 import { FieldValidator, fieldValidationOf } from './field-validation.js';
 import { parseListQuery, type Query } from './list-query.js';
 import { resolveResourcePath, type ResourcePath } from './resource-path.js';
-import { renderList, renderObject, watchEventRenderer } from './render.js';
+import { renderList, renderObject, renderRawJsonList, wantsRawJsonList, watchEventRenderer } from './render.js';
 import { streamWatch } from './watch-stream.js';
 import { serveWatchOverWebSocket } from './watch-websocket.js';
 import { errorStatus } from './error-status.js';
@@ -70,6 +70,9 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
           bookmarkIntervalMs: truthy(query.allowWatchBookmarks) ? (opts.bookmarkIntervalMs ?? 60_000) : 0,
           renderEvent: watchEventRenderer(request, def, now),
         });
+      }
+      if (wantsRawJsonList(request, def, lq.list.matches !== undefined)) {
+        return renderRawJsonList(reply, def, namespace, await listRawJson(opts.store, def, namespace, lq.list));
       }
       const page = await listObjects(opts.store, def, namespace, lq.list);
       return renderList(request, reply, def, namespace, page, now());
