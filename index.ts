@@ -8,3 +8,5 @@ export { UsageError, StartupError } from './cli/errors.js';
 export { DataDirInUseError } from './cli/data-dir-lock.js';
 export type { LogLevel, RuntimeChoice, StoreBackend } from './cli/options.js';
 export type { MvccStore, Store, KeyValue, WatchEvent } from './store/index.js';
+export { issueClientCert } from './cli/pki/pki.js';
+export type { ClientCredentials, Pki } from './cli/pki/pki.js';
