@@ -8,10 +8,10 @@ import type { V1EndpointAddress, CoreV1EndpointPort, V1Endpoints } from '@kubern
 import { isIP, isIPv4 } from 'node:net';
 import { ALL_VERBS, type KubeObject, type ResourceDef, type Strategy } from '../../catalogue/resource-def.js';
 import { fieldErrors, type FieldError } from '../../errors/field-error.js';
-import { dns1123Label, portNumber } from '../../validation/names.js';
+import { dns1123Label } from '../../validation/names.js';
 import { ageColumn, column, nameColumn } from '../printing.js';
+import { validateNamedPort } from '../../validation/ports.js';
 
-const PROTOCOLS = ['SCTP', 'TCP', 'UDP'] as const;
 const IP_DETAIL = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
 
 /** kube's validateNonSpecialIP: endpoints must not point at the node itself */
@@ -45,19 +45,7 @@ function validateAddress(addr: V1EndpointAddress, at: string): FieldError[] {
   return errs;
 }
 
-function validatePort(port: CoreV1EndpointPort, at: string, requireName: boolean): FieldError[] {
-  const errs: FieldError[] = [];
-  if (!port || typeof port !== 'object') return [fieldErrors.typeInvalid(at, port, 'must be an object')];
-  if (!port.name) {
-    if (requireName) errs.push(fieldErrors.required(`${at}.name`));
-  } else {
-    for (const msg of dns1123Label(port.name)) errs.push(fieldErrors.invalid(`${at}.name`, port.name, msg));
-  }
-  for (const msg of portNumber(port.port)) errs.push(fieldErrors.invalid(`${at}.port`, port.port, msg));
-  if (!port.protocol) errs.push(fieldErrors.required(`${at}.protocol`));
-  else if (!(PROTOCOLS as readonly string[]).includes(port.protocol)) errs.push(fieldErrors.notSupported(`${at}.protocol`, port.protocol, PROTOCOLS));
-  return errs;
-}
+const validatePort = (port: CoreV1EndpointPort, at: string, requireName: boolean): FieldError[] => validateNamedPort(port, at, requireName);
 
 function validate(obj: KubeObject): FieldError[] {
   const errs: FieldError[] = [];

@@ -15,9 +15,9 @@ import { dns1035Label, dns1123Label, dns1123Subdomain, labelValue, portNumber, q
 import { ageColumn, column, formatLabels, nameColumn } from '../printing.js';
 import { needsClusterIP, needsNodePorts } from './service-allocation.js';
 import { serviceLifecycle } from './service-lifecycle.js';
+import { validateNamedPort } from '../../validation/ports.js';
 
 const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'] as const;
-const PROTOCOLS = ['SCTP', 'TCP', 'UDP'] as const;
 const SESSION_AFFINITIES = ['ClientIP', 'None'] as const;
 const IP_FAMILY_POLICIES = ['PreferDualStack', 'RequireDualStack', 'SingleStack'] as const;
 const IP_FAMILIES = ['IPv4', 'IPv6'] as const;
@@ -76,16 +76,8 @@ const IP_DETAIL = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)
 
 function validatePort(port: V1ServicePort, i: number, requireName: boolean, spec: V1ServiceSpec): FieldError[] {
   const at = `spec.ports[${i}]`;
-  const errs: FieldError[] = [];
   if (!port || typeof port !== 'object') return [fieldErrors.typeInvalid(at, port, 'must be an object')];
-  if (!port.name) {
-    if (requireName) errs.push(fieldErrors.required(`${at}.name`));
-  } else {
-    for (const msg of dns1123Label(port.name)) errs.push(fieldErrors.invalid(`${at}.name`, port.name, msg));
-  }
-  for (const msg of portNumber(port.port)) errs.push(fieldErrors.invalid(`${at}.port`, port.port, msg));
-  if (!port.protocol) errs.push(fieldErrors.required(`${at}.protocol`));
-  else if (!includes(PROTOCOLS, port.protocol)) errs.push(fieldErrors.notSupported(`${at}.protocol`, port.protocol, PROTOCOLS));
+  const errs = validateNamedPort(port, at, requireName);
   const target = port.targetPort;
   if (typeof target === 'number') {
     for (const msg of portNumber(target)) errs.push(fieldErrors.invalid(`${at}.targetPort`, target, msg));
