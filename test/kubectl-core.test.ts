@@ -114,6 +114,31 @@ for (const version of VERSIONS) {
       t.match(await fails(['get', 'cm', 'del-bg']), /NotFound/);
     });
 
+    t.test('pods: defaults, columns, wide, delete', async (t) => {
+      const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n';
+      t.match(await ok(['create', '-f', '-'], pod), /pod\/web created/);
+      t.match(await ok(['get', 'pods']), /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nweb\s+0\/1\s+Pending\s+0\s+\d+s$/m);
+      t.match(await ok(['get', 'po', '-o', 'wide']), /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\nweb\s+0\/1\s+Pending\s+0\s+\d+s\s+<none>\s+<none>\s+<none>\s+<none>$/m);
+      const obj = JSON.parse(await ok(['get', 'pod', 'web', '-o', 'json']));
+      t.match(obj.spec, { restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', terminationGracePeriodSeconds: 30 });
+      t.match(obj.spec.containers[0], { imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' });
+      t.equal(obj.status.phase, 'Pending');
+      t.match(await ok(['get', 'pods', '--field-selector', 'spec.nodeName=', '-o', 'name']), /^pod\/web$/m, 'unscheduled pods by field selector');
+      t.match(await fails(['create', '-f', '-'], 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers: []\n'), /The Pod "bad" is invalid: spec\.containers: Required value/);
+      t.match(await ok(['delete', 'pod', 'web']), /pod "web" deleted/, 'an unscheduled pod goes at once');
+      t.match(await fails(['get', 'pod', 'web']), /NotFound/);
+    });
+
+    t.test('a terminating namespace takes no new objects', async (t) => {
+      await ok(['create', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: doomed\n');
+      t.match(await ok(['delete', 'ns', 'doomed', '--wait=false']), /namespace "doomed" deleted/);
+      t.match(await ok(['get', 'ns', 'doomed']), /^doomed\s+Terminating\s+\d+s$/m);
+      t.match(
+        await fails(['create', '-n', 'doomed', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: late\n'),
+        /Error from server \(Forbidden\): error when creating "STDIN": configmaps "late" is forbidden: unable to create new content in namespace doomed because it is being terminated/,
+      );
+    });
+
     t.test('get -w sees changes', async (t) => {
       const watching = kubectl(['get', 'cm', '-w', '--request-timeout=4s'], { timeoutMs: 20_000 });
       await new Promise((r) => setTimeout(r, 1500));
