@@ -10,7 +10,7 @@ import type { Store } from '../store/index.js';
 import { installAuthHooks } from './auth/auth-hooks.js';
 import type { AuthenticationOptions } from './auth/authenticate.js';
 import { RequestLogController } from './request-log.js';
-import { failureStatus } from './status.js';
+import { apiErrors } from './errors/api-error.js';
 import { kubeVersionInfo } from './version.js';
 import { registerApi, type ApiOptions } from './routes/register-api.js';
 import { errorStatus } from './routes/error-status.js';
@@ -79,7 +79,7 @@ export function buildApiServer(opts: ApiServerOptions): FastifyInstance {
   // Once shutdown begins, refuse new writes so nothing is half-done when the store closes.
   app.addHook('onRequest', async (request, reply) => {
     if (shuttingDown() && !READ_METHODS.has(request.method)) {
-      return reply.code(503).send(failureStatus(503, 'ServiceUnavailable', 'the server is shutting down'));
+      return reply.code(503).send(apiErrors.unavailable('the server is shutting down').toStatus());
     }
   });
   // authentication, then authorization: before every handler, 404s included
@@ -90,7 +90,7 @@ export function buildApiServer(opts: ApiServerOptions): FastifyInstance {
   app.get('/version', async () => kubeVersionInfo());
 
   app.setNotFoundHandler(async (_request, reply) =>
-    reply.code(404).send(failureStatus(404, 'NotFound', 'the server could not find the requested resource')),
+    reply.code(404).send(apiErrors.notFoundPath().toStatus()),
   );
   app.setErrorHandler(async (err: Error, request, reply) => {
     const { status, serverFault } = errorStatus(err);
