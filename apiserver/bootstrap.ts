@@ -1,25 +1,29 @@
 /**
  * What exists in every cluster before anyone asks, as kube-apiserver creates it at
- * start: the namespaces default, kube-system, kube-public and kube-node-lease. Created
+ * start: the namespaces default, kube-system, kube-public and kube-node-lease, then each
+ * kind's ResourceDef.bootstrapObjects (system priority classes, default roles…). Created
  * through the registry (so with uid, timestamps and defaults); existing ones are kept.
  */
 import type { Catalogue } from './catalogue/catalogue.js';
-import type { RequestContext } from './catalogue/resource-def.js';
+import type { KubeObject, RequestContext, ResourceDef } from './catalogue/resource-def.js';
 import { ApiError } from './errors/api-error.js';
 import type { GenericRegistry } from './registry/generic-registry.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 
 export async function bootstrapCluster(registry: GenericRegistry, catalogue: Catalogue, ctx: RequestContext): Promise<void> {
-  const namespaces = catalogue.resource('', 'v1', 'namespaces');
-  if (!namespaces) return;
-  for (const name of SYSTEM_NAMESPACES) {
+  const createIfMissing = async (def: ResourceDef, obj: KubeObject) => {
+    const namespace = def.namespaced ? (obj.metadata.namespace ?? 'default') : '';
     try {
-      await registry.create(namespaces, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, ctx);
+      await registry.create(def, namespace, structuredClone(obj), { ...ctx, namespace });
     } catch (err) {
       if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
     }
-  }
+  };
+  const namespaces = catalogue.resource('', 'v1', 'namespaces');
+  if (namespaces) for (const name of SYSTEM_NAMESPACES) await createIfMissing(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  // what kinds make at start (system priority classes, default cluster roles…)
+  for (const def of catalogue.all()) for (const obj of def.bootstrapObjects?.() ?? []) await createIfMissing(def, obj);
 }
 
 /** The first usable address of an IPv4 CIDR (10.96.0.0/12 → 10.96.0.1): the kubernetes Service's. */

@@ -11,6 +11,7 @@
  * (type-only imports) to read their fields.
  */
 import type { FieldError } from '../errors/field-error.js';
+import type { ServerServices } from './server-services.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -69,6 +70,22 @@ export interface SubresourceCall {
   body: KubeObject;
   ctx: RequestContext;
   registry: SubresourceRegistry;
+  /** server-wide services (the authorizer, service account tokens) */
+  services: ServerServices;
+}
+
+/**
+ * POST on a kind that is never stored (TokenReview, SelfSubjectAccessReview, …): the
+ * handler computes the answer from the request; nothing is written.
+ */
+export interface VirtualCreateCall {
+  def: ResourceDef;
+  /** '' for cluster-scoped kinds */
+  namespace: string;
+  body: KubeObject;
+  ctx: RequestContext;
+  registry: SubresourceRegistry;
+  services: ServerServices;
 }
 
 /** The part of the generic registry subresource handlers use. */
@@ -77,6 +94,21 @@ export interface SubresourceRegistry {
   /** read-modify-write with retries; `mutate` gets a private copy of the current object */
   mutate(def: ResourceDef, namespace: string, name: string, ctx: RequestContext, mutate: (current: KubeObject) => KubeObject, subresource?: string): Promise<KubeObject>;
   delete(def: ResourceDef, namespace: string, name: string, ctx: RequestContext, opts?: { gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string } }): Promise<{ object: KubeObject; deleted: boolean }>;
+  /** every object of a kind in a namespace ('' = all namespaces, or cluster-scoped) */
+  list(def: ResourceDef, namespace: string): Promise<KubeObject[]>;
+  /** the ResourceDef serving a kind, from the live catalogue */
+  lookup(gvk: GroupVersionKind): ResourceDef | undefined;
+}
+
+/**
+ * The scale subresource (autoscaling/v1 Scale), described as CRDs describe it: JSON paths
+ * (".spec.replicas") into the parent object. The generic registry serves GET and PUT.
+ */
+export interface ScaleDef {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  /** where status keeps the selector as a string (".status.selector"), if it does */
+  labelSelectorPath?: string;
 }
 
 export type ColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'date';
@@ -196,11 +228,27 @@ export interface ResourceDef {
    * created once per API server from what is stored.
    */
   lifecycle?: (env: LifecycleEnv) => Lifecycle;
+  /** autoscaling/v1 Scale through `<plural>/scale` (also list a 'scale' subresource) */
+  scale?: ScaleDef;
+  /**
+   * A kind that is never stored: only POST on the collection, answered by this handler
+   * (TokenReview, SubjectAccessReview, SelfSubjectReview…). verbs must be ['create'].
+   */
+  virtualCreate?: (call: VirtualCreateCall) => Promise<{ code: number; body: unknown }>;
+  /**
+   * Objects kube-apiserver makes at start (system priority classes, default cluster
+   * roles): created if missing, never overwritten.
+   */
+  bootstrapObjects?: () => KubeObject[];
 }
 
 export interface LifecycleEnv {
   /** every stored object of a kind, across namespaces */
   list(def: ResourceDef): Promise<KubeObject[]>;
+  /** one stored object, or undefined */
+  get(def: ResourceDef, namespace: string, name: string): Promise<KubeObject | undefined>;
+  /** the ResourceDef serving a kind, from the live catalogue */
+  lookup(gvk: GroupVersionKind): ResourceDef | undefined;
   cluster: ClusterSettings;
 }
 

@@ -98,7 +98,8 @@ export const apiErrors = {
   /** 422 with one cause per field error; `kind` here is the Kind (e.g. "Pod"), as kube writes it */
   invalid: (kind: string, group: string, name: string, errors: FieldError[]) => {
     const text = errors.length === 1 ? formatFieldError(errors[0]!) : `[${errors.map(formatFieldError).join(', ')}]`;
-    return new ApiError('Invalid', `${kind} "${name}" is invalid: ${text}`, {
+    // kube names the kind qualified by its group: `Deployment.apps "web" is invalid: …`
+    return new ApiError('Invalid', `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${text}`, {
       name,
       group,
       kind,

@@ -15,6 +15,7 @@ import type { KeyValue, Store } from '../../store/types.js';
 import {
   apiVersionOf,
   type ClusterSettings,
+  type GroupVersionKind,
   type KubeObject,
   type Lifecycle,
   type LifecycleEnv,
@@ -22,6 +23,7 @@ import {
   type ResourceDef,
   type SubresourceRegistry,
 } from '../catalogue/resource-def.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
 import { listObjects } from './list.js';
 import { ApiError, apiErrors, type ErrorTarget } from '../errors/api-error.js';
 import type { FieldError } from '../errors/field-error.js';
@@ -66,14 +68,29 @@ export class GenericRegistry implements SubresourceRegistry {
   constructor(
     private readonly store: Store,
     private readonly cluster: ClusterSettings,
+    private readonly catalogue?: Catalogue,
   ) {}
+
+  /** the ResourceDef serving a kind (undefined without a catalogue, in unit tests) */
+  lookup(gvk: GroupVersionKind): ResourceDef | undefined {
+    return this.catalogue?.kind(gvk);
+  }
+
+  async list(def: ResourceDef, namespace: string): Promise<KubeObject[]> {
+    return (await listObjects(this.store, def, namespace, {})).items;
+  }
 
   /** The kind's lifecycle (allocators…), made once per registry. */
   private lifecycle(def: ResourceDef): Lifecycle | undefined {
     if (!def.lifecycle) return undefined;
     let lc = this.lifecycles.get(def);
     if (!lc) {
-      const env: LifecycleEnv = { list: async (d) => (await listObjects(this.store, d, '', {})).items, cluster: this.cluster };
+      const env: LifecycleEnv = {
+        list: (d) => this.list(d, ''),
+        get: async (d, namespace, name) => (await this.read(d, namespace, name))?.obj,
+        lookup: (gvk) => this.lookup(gvk),
+        cluster: this.cluster,
+      };
       lc = def.lifecycle(env);
       this.lifecycles.set(def, lc);
     }

@@ -19,7 +19,7 @@ const handles = new WeakMap<FastifyInstance, ApiHandle>();
 export const apiHandle = (app: FastifyInstance): ApiHandle | undefined => handles.get(app);
 
 export function registerApi(app: FastifyInstance, opts: ResourceRouteOptions): void {
-  const registry = new GenericRegistry(opts.store, opts.cluster);
+  const registry = new GenericRegistry(opts.store, opts.cluster, opts.catalogue);
   const now = opts.now ?? (() => new Date());
   const system = { name: 'system:apiserver', groups: ['system:masters'] };
   const ctx = () => ({ namespace: '', user: system, now: now(), dryRun: false, cluster: opts.cluster });

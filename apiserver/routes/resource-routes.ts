@@ -6,7 +6,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/types.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { apiVersionOf, type ClusterSettings, type KubeObject, type RequestContext, type ResourceDef } from '../catalogue/resource-def.js';
+import { apiVersionOf, type ClusterSettings, type KubeObject, type RequestContext, type ResourceDef, type Verb } from '../catalogue/resource-def.js';
+import type { ServerServices } from '../catalogue/server-services.js';
+import { authorize } from '../auth/authorizer.js';
+import { readScaleRequest, scaleOf, writePath } from '../registry/scale.js';
 import { ApiError, apiErrors } from '../errors/api-error.js';
 import type { GenericRegistry, DeleteOptions } from '../registry/generic-registry.js';
 import { listObjects, listRawJson } from '../registry/list.js';
@@ -29,6 +32,8 @@ export interface ResourceRouteOptions {
   now?: () => Date;
   /** how often a watch asked for bookmarks gets one (kube: about a minute) */
   bookmarkIntervalMs?: number;
+  /** what virtual kinds and subresource handlers may use; default: the built-in authorizer */
+  services?: ServerServices;
 }
 
 interface RequestUser {
@@ -40,6 +45,7 @@ interface RequestUser {
 export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRouteOptions, registry: GenericRegistry): void {
   const now = opts.now ?? (() => new Date());
   const fields = new FieldValidator(opts.catalogue);
+  const services: ServerServices = opts.services ?? { authorize };
 
   const context = (request: FastifyRequest, path: ResourcePath, dryRun: boolean): RequestContext => {
     const user = (request as FastifyRequest & { user?: RequestUser }).user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] };
@@ -54,6 +60,18 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
     const ctx = context(request, path, dryRun);
     if (def.namespaced && name !== undefined && !namespace) throw apiErrors.notFoundPath();
     const verb = request.method;
+    if (!subresource && !def.verbs.includes(kubeVerbOf(verb, name, query))) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+
+    if (subresource === 'scale' && def.scale && name !== undefined && (verb === 'GET' || verb === 'PUT')) {
+      const scale = def.scale;
+      if (verb === 'GET') return reply.send(scaleOf(def, scale, await registry.get(def, namespace, name)));
+      const wanted = readScaleRequest(decodeBody(request), name);
+      const { object } = await registry.guaranteedUpdate(def, namespace, name, ctx, { dryRun, subresource }, wanted.resourceVersion, (current) => {
+        writePath(current!, scale.specReplicasPath, wanted.replicas);
+        return current!;
+      });
+      return reply.send(scaleOf(def, scale, object));
+    }
 
     if (verb === 'GET') {
       if (name !== undefined) {
@@ -82,11 +100,16 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
       if (name !== undefined) {
         const handler = def.subresources.find((s) => s.name === subresource)?.create;
         if (!handler) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
-        const r = await handler({ def, namespace, name, body: decodeBody(request), ctx, registry });
+        const r = await handler({ def, namespace, name, body: decodeBody(request), ctx, registry, services });
         return reply.code(r.code).type('application/json').send(r.body);
       }
       if (def.namespaced && !namespace) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
       const body = decodeBody(request);
+      if (def.virtualCreate) {
+        fields.check(request, reply, def, body, fieldValidationOf(query.fieldValidation));
+        const r = await def.virtualCreate({ def, namespace, body, ctx, registry, services });
+        return reply.code(r.code).type('application/json').send(r.body);
+      }
       fields.check(request, reply, def, body, fieldValidationOf(query.fieldValidation));
       const created = await registry.create(def, namespace, body, ctx, { dryRun });
       reply.code(201);
@@ -155,6 +178,24 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
 }
 
 const truthy = (v: unknown) => v === 'true' || v === '1';
+
+/** the kube verb of a request on a resource (not a subresource), to check against def.verbs */
+function kubeVerbOf(method: string, name: string | undefined, query: Query): Verb {
+  switch (method) {
+    case 'GET':
+      return truthy(query.watch) ? 'watch' : name === undefined ? 'list' : 'get';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return name === undefined ? 'deletecollection' : 'delete';
+    default:
+      return 'get';
+  }
+}
 
 function dryRunOf(value: unknown): boolean {
   const values = Array.isArray(value) ? value : value === undefined ? [] : [value];

@@ -2,7 +2,7 @@ import t from 'tap';
 import type { KubeObject, SubresourceRegistry } from '../../catalogue/resource-def.js';
 import { ApiError } from '../../errors/api-error.js';
 import { POD_UPDATABLE_FIELDS, createBinding, createEviction, imageTag, podStrategy, pods, qosClass, restartsCell, summarizePod } from './pods.js';
-import { NOW, cells, create, minutesAgo, stored, testContext, update } from './strategy-harness.js';
+import { NOW, cells, create, minutesAgo, stored, testContext, testServices, update } from './strategy-harness.js';
 
 const pod = (spec: Record<string, unknown> = {}, extra: Partial<KubeObject> = {}): KubeObject => ({
   apiVersion: 'v1',
@@ -362,13 +362,15 @@ function fakeRegistry(current: KubeObject) {
       calls.deleted = opts;
       return { object: current, deleted: true };
     },
+    list: async () => [],
+    lookup: () => undefined,
   };
   return { registry, calls };
 }
 
 const bindingCall = (current: KubeObject, body: Record<string, unknown>) => {
   const fake = fakeRegistry(current);
-  const call = { def: pods, namespace: 'default', name: 'web', ctx: testContext(), registry: fake.registry, body: { metadata: { name: 'web' }, ...body } as KubeObject };
+  const call = { def: pods, namespace: 'default', name: 'web', ctx: testContext(), registry: fake.registry, services: testServices, body: { metadata: { name: 'web' }, ...body } as KubeObject };
   return { call, calls: fake.calls };
 };
 

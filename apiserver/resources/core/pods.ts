@@ -90,21 +90,22 @@ function defaultProbe(probe: V1Probe | undefined): void {
   }
 }
 
-function defaultContainer(c: V1Container, hostNetwork: boolean): void {
+/** `pod`: the defaults kube's SetDefaults_Pod adds for a pod only (not for a pod template) */
+function defaultContainer(c: V1Container, hostNetwork: boolean, pod: boolean): void {
   c.imagePullPolicy ||= imageTag(c.image) === 'latest' ? 'Always' : 'IfNotPresent';
   c.terminationMessagePath ||= '/dev/termination-log';
   c.terminationMessagePolicy ||= 'File';
   if (!isObject(c.resources)) c.resources = {};
   // requests default to limits for any resource that has a limit and no request
   const limits = c.resources.limits;
-  if (isObject(limits) && Object.keys(limits).length) {
+  if (pod && isObject(limits) && Object.keys(limits).length) {
     const requests = (c.resources.requests ??= {});
     for (const [name, value] of Object.entries(limits)) if (!(name in requests)) requests[name] = value;
   }
   for (const port of arr(c.ports)) {
     if (!isObject(port)) continue;
     port.protocol ||= 'TCP';
-    if (hostNetwork && !port.hostPort) port.hostPort = port.containerPort;
+    if (pod && hostNetwork && !port.hostPort) port.hostPort = port.containerPort;
   }
   defaultProbe(c.livenessProbe);
   defaultProbe(c.readinessProbe);
@@ -165,13 +166,24 @@ export function qosClass(spec: V1PodSpec): 'BestEffort' | 'Burstable' | 'Guarant
   return guaranteed && requests.size === limits.size ? 'Guaranteed' : 'Burstable';
 }
 
-function defaults(obj: KubeObject): void {
-  const spec = specOf(obj);
+/**
+ * kube's SetDefaults_PodSpec with its containers' and volumes' defaults: what a pod
+ * template (in a Deployment, Job…) gets as well as a pod. `pod` adds SetDefaults_Pod's
+ * container defaults (requests from limits, host ports under hostNetwork).
+ */
+export function defaultPodSpec(spec: V1PodSpec, pod = false): void {
   spec.dnsPolicy ||= 'ClusterFirst';
   spec.restartPolicy ||= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;
   spec.schedulerName ||= 'default-scheduler';
   if (!isObject(spec.securityContext)) spec.securityContext = {};
+  for (const c of allContainers(spec)) defaultContainer(c, spec.hostNetwork === true, pod);
+  for (const v of arr(spec.volumes)) if (isObject(v)) defaultVolume(v);
+}
+
+function defaults(obj: KubeObject): void {
+  const spec = specOf(obj);
+  defaultPodSpec(spec, true);
   spec.enableServiceLinks ??= true;
   // ServiceAccount admission; serviceAccount is the deprecated alias kube keeps in step
   spec.serviceAccountName ||= spec.serviceAccount || 'default';
@@ -186,8 +198,6 @@ function defaults(obj: KubeObject): void {
     if (Array.isArray(spec.tolerations) && !tolerations.some((t) => tolerates(t, key)))
       tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
   }
-  for (const c of allContainers(spec)) defaultContainer(c, spec.hostNetwork === true);
-  for (const v of arr(spec.volumes)) if (isObject(v)) defaultVolume(v);
   if (isObject(obj.status)) {
     const status = obj.status as NonNullable<V1Pod['status']>;
     status.phase ||= 'Pending';
@@ -347,6 +357,14 @@ function validateVolumes(volumes: V1Volume[] | undefined): { errs: FieldError[];
     else if (sources.length > 1) errs.push(fieldErrors.forbidden(`${p}.${sources[1]}`, 'may not specify more than 1 volume type'));
   });
   return { errs, names };
+}
+
+/**
+ * Validates a pod spec found at `path` (a pod template's "spec.template.spec"): the pod
+ * rules, with field paths rewritten from the pod's "spec" to `path`.
+ */
+export function validatePodSpecAt(spec: unknown, path: string): FieldError[] {
+  return validate({ metadata: {}, spec }).map((e) => (e.field === 'spec' || e.field.startsWith('spec.') || e.field.startsWith('spec[') ? { ...e, field: path + e.field.slice(4) } : e));
 }
 
 function validate(obj: KubeObject): FieldError[] {

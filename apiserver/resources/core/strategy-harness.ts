@@ -5,8 +5,12 @@
  */
 import type { KubeObject, RequestContext, ResourceDef } from '../../catalogue/resource-def.js';
 import { formatFieldError } from '../../errors/field-error.js';
+import type { ServerServices } from '../../catalogue/server-services.js';
 
 export const NOW = new Date('2026-01-01T12:00:00Z');
+
+/** services for handler tests: an authorizer that allows everything */
+export const testServices: ServerServices = { authorize: () => ({ allowed: true, reason: '' }) };
 
 export function testContext(namespace = 'default'): RequestContext {
   return {

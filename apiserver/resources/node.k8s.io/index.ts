@@ -1,0 +1,4 @@
+/** The node.k8s.io kinds this API server serves, in discovery order. */
+import type { ResourceDef } from '../../catalogue/resource-def.js';
+
+export const nodeResources: readonly ResourceDef[] = [];

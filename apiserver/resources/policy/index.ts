@@ -1,0 +1,4 @@
+/** The policy kinds this API server serves, in discovery order. */
+import type { ResourceDef } from '../../catalogue/resource-def.js';
+
+export const policyResources: readonly ResourceDef[] = [];

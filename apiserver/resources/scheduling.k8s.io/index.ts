@@ -1,0 +1,4 @@
+/** The scheduling.k8s.io kinds this API server serves, in discovery order. */
+import type { ResourceDef } from '../../catalogue/resource-def.js';
+
+export const schedulingResources: readonly ResourceDef[] = [];
