@@ -63,96 +63,130 @@ function walk(schemas: SchemaLookup, schema: SchemaObject | undefined, value: un
 export function findDuplicateFields(text: string): string[] {
   const scanner = new DuplicateScanner(text);
   try {
-    scanner.value('');
+    scanner.value();
     return scanner.duplicates;
   } catch {
     return [];
   }
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+/** JSON's four whitespace characters */
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * A JSON scanner that only tracks keys. It runs on every create and update body (kube
+ * reports duplicates under the default fieldValidation=Warn), so it works on char codes,
+ * slices key strings without parsing unless they hold escapes, and builds a field path
+ * only when it finds a duplicate: the path is a stack of segments, joined on demand.
+ */
 class DuplicateScanner {
-  pos = 0;
+  private pos = 0;
+  private readonly path: string[] = [];
   readonly duplicates: string[] = [];
   constructor(private readonly text: string) {}
 
-  value(path: string): void {
+  value(): void {
     this.space();
-    const c = this.text[this.pos];
-    if (c === '{') this.object(path);
-    else if (c === '[') this.array(path);
-    else if (c === '"') this.string();
+    const c = this.text.charCodeAt(this.pos);
+    if (c === OPEN_BRACE) this.object();
+    else if (c === OPEN_BRACKET) this.array();
+    else if (c === QUOTE) this.string();
     else this.literal();
   }
 
-  private object(path: string): void {
+  private object(): void {
     this.pos++; // {
-    const keys = new Set<string>();
     this.space();
-    if (this.text[this.pos] === '}') {
+    if (this.text.charCodeAt(this.pos) === CLOSE_BRACE) {
       this.pos++;
       return;
     }
+    // most objects have a handful of keys: an array scan beats a Set here
+    const keys: string[] = [];
     for (;;) {
       this.space();
       const key = this.string();
-      const childPath = `${path}.${key}`;
-      if (keys.has(key)) this.duplicates.push(childPath);
-      keys.add(key);
+      this.path.push(`.${key}`);
+      if (keys.includes(key)) this.duplicates.push(this.path.join(''));
+      else keys.push(key);
       this.space();
-      this.expect(':');
-      this.value(childPath);
+      this.expect(COLON);
+      this.value();
+      this.path.pop();
       this.space();
-      if (this.text[this.pos] === ',') {
+      if (this.text.charCodeAt(this.pos) === COMMA) {
         this.pos++;
         continue;
       }
-      this.expect('}');
+      this.expect(CLOSE_BRACE);
       return;
     }
   }
 
-  private array(path: string): void {
+  private array(): void {
     this.pos++; // [
     this.space();
-    if (this.text[this.pos] === ']') {
+    if (this.text.charCodeAt(this.pos) === CLOSE_BRACKET) {
       this.pos++;
       return;
     }
     for (let i = 0; ; i++) {
-      this.value(`${path}[${i}]`);
+      this.path.push(`[${i}]`);
+      this.value();
+      this.path.pop();
       this.space();
-      if (this.text[this.pos] === ',') {
+      if (this.text.charCodeAt(this.pos) === COMMA) {
         this.pos++;
         continue;
       }
-      this.expect(']');
+      this.expect(CLOSE_BRACKET);
       return;
     }
   }
 
   private string(): string {
-    this.expect('"');
-    const start = this.pos - 1;
-    while (this.pos < this.text.length) {
-      const c = this.text[this.pos++];
-      if (c === '\\') this.pos++;
-      else if (c === '"') return JSON.parse(this.text.slice(start, this.pos)) as string;
+    this.expect(QUOTE);
+    const start = this.pos;
+    let escaped = false;
+    const text = this.text;
+    while (this.pos < text.length) {
+      const c = text.charCodeAt(this.pos++);
+      if (c === BACKSLASH) {
+        escaped = true;
+        this.pos++;
+      } else if (c === QUOTE) {
+        return escaped ? (JSON.parse(text.slice(start - 1, this.pos)) as string) : text.slice(start, this.pos - 1);
+      }
     }
     throw new SyntaxError('unterminated string');
   }
 
+  /** numbers, true, false, null: up to the next delimiter (JSON.parse has validated them) */
   private literal(): void {
-    const m = /^(?:true|false|null|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(this.text.slice(this.pos, this.pos + 64));
-    if (!m) throw new SyntaxError(`unexpected character at ${this.pos}`);
-    this.pos += m[0].length;
+    const start = this.pos;
+    const text = this.text;
+    while (this.pos < text.length) {
+      const c = text.charCodeAt(this.pos);
+      if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) break;
+      this.pos++;
+    }
+    if (this.pos === start) throw new SyntaxError(`unexpected character at ${this.pos}`);
   }
 
   private space(): void {
-    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
+    while (this.pos < this.text.length && isSpace(this.text.charCodeAt(this.pos))) this.pos++;
   }
 
-  private expect(c: string): void {
-    if (this.text[this.pos] !== c) throw new SyntaxError(`expected ${c} at ${this.pos}`);
+  private expect(c: number): void {
+    if (this.text.charCodeAt(this.pos) !== c) throw new SyntaxError(`expected ${String.fromCharCode(c)} at ${this.pos}`);
     this.pos++;
   }
 }
