@@ -50,8 +50,16 @@ export async function ensureKubernetesService(registry: GenericRegistry, catalog
       () => true,
       (err: unknown) => (err instanceof ApiError && err.reason === 'NotFound' ? false : Promise.reject(err)),
     );
-    // the port may differ from the last run: keep the Endpoints pointing at this server
+    // the port may differ from the last run: keep the Service's targetPort and the
+    // Endpoints pointing at this server
     if (exists && def === endpoints) await registry.mutate(def, 'default', 'kubernetes', ctx, (cur) => ({ ...cur, subsets: body.subsets }));
+    if (exists && def === services) {
+      await registry.mutate(def, 'default', 'kubernetes', ctx, (cur) => {
+        const spec = (cur.spec ?? {}) as { ports?: Array<Record<string, unknown>> };
+        spec.ports = (spec.ports ?? []).map((p) => (p.name === 'https' ? { ...p, targetPort: endpoint.port } : p));
+        return { ...cur, spec };
+      });
+    }
     if (!exists) await registry.create(def, 'default', body as never, { ...ctx, namespace: 'default' });
   };
   await create(services, {
