@@ -20,10 +20,12 @@ export async function bootstrapCluster(registry: GenericRegistry, catalogue: Cat
       if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
     }
   };
+  // concurrently: the store commits concurrent writes in one synced batch, so a first
+  // start costs a few fsyncs, not one per object
   const namespaces = catalogue.resource('', 'v1', 'namespaces');
-  if (namespaces) for (const name of SYSTEM_NAMESPACES) await createIfMissing(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  if (namespaces) await Promise.all(SYSTEM_NAMESPACES.map((name) => createIfMissing(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
   // what kinds make at start (system priority classes, default cluster roles…)
-  for (const def of catalogue.all()) for (const obj of def.bootstrapObjects?.() ?? []) await createIfMissing(def, obj);
+  await Promise.all(catalogue.all().flatMap((def) => (def.bootstrapObjects?.() ?? []).map((obj) => createIfMissing(def, obj))));
 }
 
 /** The first usable address of an IPv4 CIDR (10.96.0.0/12 → 10.96.0.1): the kubernetes Service's. */

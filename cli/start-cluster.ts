@@ -5,17 +5,21 @@
  * state; each cluster has its own data dir, lock and id).
  *
  * Order of startup: validate -> lock the data dir -> read the token file -> load or make
- * the certificates (DATA_DIR/pki) -> open the store -> build and listen (HTTPS) -> write
- * the kubeconfig (last: its existence means "ready to serve").
+ * the certificates and the service account signing key (DATA_DIR/pki) -> open the store
+ * -> build and listen (HTTPS) -> write the kubeconfig (last: its existence means "ready
+ * to serve").
  * stop() undoes it in reverse: refuse new work, close the server, close the store (so
  * it flushes), release the lock.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { AuthenticationOptions } from '../apiserver/auth/authenticate.js';
+import { createServiceAccountTokens, type ServiceAccountTokens } from '../apiserver/auth/service-account-token.js';
 import { parseTokenFile, TokenFileError } from '../apiserver/auth/token-file.js';
 import type { UserInfo } from '../apiserver/auth/user.js';
 import { buildApiServer } from '../apiserver/build-api-server.js';
+import { buildServerServices } from '../apiserver/catalogue/server-services.js';
 import { builtinCatalogue } from '../apiserver/resources/index.js';
 import { apiHandle } from '../apiserver/routes/register-api.js';
 import { k8tsVersion } from '../apiserver/version.js';
@@ -29,6 +33,7 @@ import { listenOrExplain, serverUrl } from './listen.js';
 import { createLogger } from './logger.js';
 import { resolveClusterOptions, type ClusterOptions, type ResolvedClusterOptions } from './options.js';
 import { ADMIN, loadOrCreatePki, nodeName, type ClientCredentials, type Pki } from './pki/pki.js';
+import { loadOrCreateServiceAccountKey } from './pki/service-account-key.js';
 import { resolveRuntime } from './runtime.js';
 
 export type { ClusterOptions, ResolvedClusterOptions };
@@ -111,6 +116,17 @@ async function loadPki(o: ResolvedClusterOptions, log: Logger): Promise<Pki> {
   return pki;
 }
 
+/** DATA_DIR/pki/sa.key: the key service account tokens are signed with, kept across restarts. */
+async function loadServiceAccountTokens(pki: Pki, log: Logger): Promise<ServiceAccountTokens> {
+  try {
+    const key = await loadOrCreateServiceAccountKey(pki.dir);
+    if (key.made !== undefined) log.info(`service account key: made ${join(pki.dir, 'sa.key')} (${key.made})`);
+    return createServiceAccountTokens(key.privateKey);
+  } catch (err) {
+    throw new StartupError(`cannot set up the service account key in ${pki.dir}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 async function openClusterStore(o: ResolvedClusterOptions, log: Logger): Promise<MvccStore> {
   const path = o.store === 'level' ? join(o.dataDir, 'store') : undefined;
   try {
@@ -146,8 +162,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
     const tokens = await readTokenFile(o.tokenAuthFile, log);
     const pki = await loadPki(o, log);
+    const serviceAccountTokens = await loadServiceAccountTokens(pki, log);
+    const authentication: AuthenticationOptions = { ...(tokens ? { tokens } : {}), anonymous: o.anonymous, serviceAccountTokens };
     log.info(
-      `authentication: client certificates from the cluster CA${tokens ? ', bearer tokens' : ''}; ` +
+      `authentication: client certificates from the cluster CA${tokens ? ', bearer tokens' : ''}, service account tokens; ` +
         (o.anonymous ? 'anonymous requests allowed (as system:anonymous)' : 'anonymous requests get 401 (except health and version)'),
     );
 
@@ -166,8 +184,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       logger: log.child({ component: 'apiserver' }),
       isShuttingDown: () => shuttingDown,
       tls: { cert: pki.serving.cert, key: pki.serving.key, clientCA: pki.ca.cert },
-      authentication: { ...(tokens ? { tokens } : {}), anonymous: o.anonymous },
-      api: { catalogue: builtinCatalogue(), cluster: { serviceCIDR: o.serviceCIDR.text, podCIDR: o.podCIDR.text } },
+      authentication,
+      api: {
+        catalogue: builtinCatalogue(),
+        cluster: { serviceCIDR: o.serviceCIDR.text, podCIDR: o.podCIDR.text },
+        services: buildServerServices(authentication, serviceAccountTokens),
+      },
     });
     undo.unshift(() => app.close());
     undo.unshift(async () => {

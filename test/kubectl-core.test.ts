@@ -4,35 +4,15 @@
  * --field-selector, --show-labels, paging, -w), create -f, replace, delete with each
  * --cascade, explain, api-resources, api-versions, cluster-info and the error paths.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { startCluster } from '../index.js';
-import { hasKubectl, kubectlFor } from './helpers/kubectl.js';
+import { e2eCluster } from './helpers/e2e.js';
+import { hasKubectl } from './helpers/kubectl.js';
 
 const VERSIONS = ['1.27', '1.30', '1.33'];
 
 for (const version of VERSIONS) {
   t.test(`kubectl ${version}`, { skip: hasKubectl(version) ? false : `kubectl ${version} is not installed` }, async (t) => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'k8ts-e2e-'));
-    const cluster = await startCluster({ dataDir, port: 0, store: 'memory', nodes: 0, logLevel: 'silent' });
-    const { kubectl, cleanup } = await kubectlFor(version, cluster.kubeconfigPath);
-    t.teardown(async () => {
-      await cleanup();
-      await cluster.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    });
-    const ok = async (args: string[], stdin?: string) => {
-      const r = await kubectl(args, stdin !== undefined ? { stdin } : {});
-      t.equal(r.code, 0, `kubectl ${args.join(' ')} exits 0${r.code ? `: ${r.stderr}` : ''}`);
-      return r.stdout;
-    };
-    const fails = async (args: string[], stdin?: string) => {
-      const r = await kubectl(args, stdin !== undefined ? { stdin } : {});
-      t.not(r.code, 0, `kubectl ${args.join(' ')} fails`);
-      return r.stderr;
-    };
+    const { kubectl, ok, fails } = await e2eCluster(t, version);
 
     t.test('discovery and info', async (t) => {
       const resources = await ok(['api-resources']);

@@ -1,5 +1,7 @@
 import t from 'tap';
-import { bearerToken, createAuthenticator, type AuthenticationOptions } from './authenticate.js';
+import { authenticateToken, bearerToken, createAuthenticator, type AuthenticationOptions } from './authenticate.js';
+import { DEFAULT_ISSUER } from './service-account-token.js';
+import { ISSUED_AT, testServiceAccountTokens, tokenRequest } from './test-service-account-tokens.js';
 
 const tokens = new Map([
   ['good-token', { name: 'alice', uid: '1001', groups: ['devs'] }],
@@ -57,4 +59,36 @@ t.test('the token file user is not shared with requests', async (t) => {
   if (!result.ok) return t.fail('not authenticated');
   result.user.groups.push('mutated');
   t.same(tokens.get('good-token')!.groups, ['devs']);
+});
+
+t.test('service account tokens', async (t) => {
+  const serviceAccountTokens = testServiceAccountTokens();
+  const options: AuthenticationOptions = { tokens, serviceAccountTokens, now: () => ISSUED_AT };
+  const authenticate = createAuthenticator(options);
+  const { token } = serviceAccountTokens.issue(tokenRequest());
+  t.match(authenticate(request(`Bearer ${token}`), '/api'), {
+    ok: true,
+    method: 'token',
+    user: {
+      name: 'system:serviceaccount:default:builder',
+      uid: 'sa-uid',
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'],
+    },
+  });
+  const expired = createAuthenticator({ ...options, now: () => new Date(ISSUED_AT.getTime() + 2 * 3600_000) });
+  t.same(expired(request(`Bearer ${token}`), '/api'), { ok: false, reason: 'invalid bearer token, service account token has expired' });
+  const elsewhere = serviceAccountTokens.issue(tokenRequest({ audiences: ['vault'] })).token;
+  t.match(authenticate(request(`Bearer ${elsewhere}`), '/api'), { ok: false, reason: /token audiences \["vault"\] is invalid/ });
+  t.match(authenticate(request('Bearer good-token'), '/api'), ALICE, 'static tokens still work beside them');
+  t.match(createAuthenticator({ tokens })(request(`Bearer ${token}`), '/api'), { ok: false, reason: 'invalid bearer token' }, 'no verifier: not a known token');
+});
+
+t.test('authenticateToken (TokenReview): static tokens count for the API server\'s audiences only', async (t) => {
+  const options: AuthenticationOptions = { tokens, serviceAccountTokens: testServiceAccountTokens() };
+  t.same(authenticateToken('good-token', options), { user: tokens.get('good-token'), audiences: [DEFAULT_ISSUER] });
+  t.same(authenticateToken('good-token', options, ['x', DEFAULT_ISSUER]), { user: tokens.get('good-token'), audiences: [DEFAULT_ISSUER] });
+  t.equal(authenticateToken('good-token', options, ['vault']), undefined);
+  t.equal(authenticateToken('nope', options), undefined);
+  t.same(authenticateToken('good-token', { tokens }), { user: tokens.get('good-token'), audiences: [DEFAULT_ISSUER] }, 'the issuer is the default API audience');
+  t.equal(authenticateToken('good-token', undefined), undefined);
 });

@@ -2,7 +2,8 @@
  * Authentication: who is calling. Kube's chain, in kube's order and with its rules:
  *
  *   1. a client certificate verified against the cluster CA: CN -> user, O -> groups
- *   2. `Authorization: Bearer <token>` found in the static token file
+ *   2. `Authorization: Bearer <token>`: first the static token file, then service
+ *      account JWTs from our own issuer (service-account-token.ts)
  *   3. nothing presented -> system:anonymous, if --anonymous is on; and always for the
  *      public health/version paths (as kube's anonymous "conditions" allow), so probes
  *      work without credentials
@@ -15,13 +16,20 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { TLSSocket } from 'node:tls';
 import { isPublicInfoPath } from './authorizer.js';
+import { DEFAULT_ISSUER, type ServiceAccountTokens, type TokenOutcome } from './service-account-token.js';
 import { anonymousUser, unsecuredUser, withAuthenticatedGroup, type UserInfo } from './user.js';
+
+export type { TokenOutcome };
 
 export interface AuthenticationOptions {
   /** static bearer tokens (--token-auth-file): token -> user */
   tokens?: ReadonlyMap<string, UserInfo>;
   /** --anonymous: requests without credentials proceed as system:anonymous (default false) */
   anonymous?: boolean;
+  /** service account JWTs: bearer tokens our issuer signed */
+  serviceAccountTokens?: Pick<ServiceAccountTokens, 'verify' | 'apiAudiences'>;
+  /** clock for token expiry (tests); default the real one */
+  now?: () => Date;
 }
 
 /** What authentication needs from a request: Fastify's `request.raw` satisfies it. */
@@ -71,11 +79,34 @@ export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
   return token;
 }
 
-function fromToken(headers: IncomingHttpHeaders, tokens: ReadonlyMap<string, UserInfo> | undefined): Outcome {
+/** the API server's own audiences: what a token must be meant for to log in here */
+const apiAudiencesOf = (options: AuthenticationOptions | undefined): readonly string[] =>
+  options?.serviceAccountTokens?.apiAudiences ?? [DEFAULT_ISSUER];
+
+/**
+ * kube's union of token authenticators, as a request and TokenReview both use it: the
+ * static tokens, then service account JWTs. `audiences` empty means the API server's own.
+ * Static tokens are not audience-aware: like kube, they count for the API server's
+ * audiences only, and report those it shares with the request. System:authenticated is
+ * not added here.
+ */
+export function authenticateToken(token: string, options: AuthenticationOptions | undefined, audiences: readonly string[] = [], now?: Date): TokenOutcome {
+  const apiAudiences = apiAudiencesOf(options);
+  const wanted = audiences.length > 0 ? audiences : apiAudiences;
+  const user = options?.tokens?.get(token);
+  if (user) {
+    const shared = audiences.length > 0 ? wanted.filter((a) => apiAudiences.includes(a)) : [...apiAudiences];
+    if (audiences.length === 0 || shared.length > 0) return { user: structuredClone(user), audiences: shared };
+  }
+  return options?.serviceAccountTokens?.verify(token, wanted, now ?? options.now?.() ?? new Date());
+}
+
+function fromToken(headers: IncomingHttpHeaders, options: AuthenticationOptions | undefined): Outcome {
   const token = bearerToken(headers);
   if (token === undefined) return undefined;
-  const user = tokens?.get(token);
-  return user ? { user: structuredClone(user) } : { error: 'invalid bearer token' };
+  const outcome = authenticateToken(token, options);
+  if (outcome === undefined) return { error: 'invalid bearer token' };
+  return 'error' in outcome ? { error: `invalid bearer token, ${outcome.error}` } : { user: outcome.user };
 }
 
 export type Authenticator = (request: RequestCredentials, path: string) => AuthenticationResult;
@@ -90,7 +121,7 @@ export function createAuthenticator(options: AuthenticationOptions | undefined):
     const errors: string[] = [];
     for (const [method, authenticate] of [
       ['x509', () => fromClientCertificate(request.socket)],
-      ['token', () => fromToken(request.headers, options?.tokens)],
+      ['token', () => fromToken(request.headers, options)],
     ] as const) {
       const outcome = authenticate();
       if (outcome === undefined) continue;

@@ -146,7 +146,7 @@ export interface ClusterSettings {
 /**
  * The per-kind hooks, called by the generic registry in a fixed order:
  *   create: prepareForCreate → defaults → validate → canonicalize → store
- *   update: prepareForUpdate → defaults → validate → validateUpdate → canonicalize → store
+ *   update: defaults → prepareForUpdate → validate → validateUpdate → canonicalize → store
  * Hooks mutate the object they are given (the registry passes its own copy). All are
  * optional; a kind with no rules needs none.
  */

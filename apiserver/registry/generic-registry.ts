@@ -233,9 +233,11 @@ export class GenericRegistry implements SubresourceRegistry {
       if (precondition && precondition !== old.metadata.resourceVersion) throw apiErrors.conflict(this.target(def, name));
       const obj = await mutate(structuredClone(old));
       this.checkIdentity(def, obj, namespace);
-      this.prepareUpdate(def, obj, old, ctx, opts.subresource);
       const s = def.strategy;
+      // kube defaults while decoding, before PrepareForUpdate: an update that only spells
+      // out a default is no spec change (and bumps no generation)
       s.defaults?.(obj, ctx);
+      this.prepareUpdate(def, obj, old, ctx, opts.subresource);
       this.invalidIfAny(def, obj, [
         ...validateObjectMeta(obj.metadata, { namespaced: def.namespaced, nameRule: def.nameRule ?? 'dns1123-subdomain', requestNamespace: namespace }),
         ...validateObjectMetaUpdate(obj.metadata, old.metadata),

@@ -15,6 +15,8 @@ const pod = (spec: Record<string, unknown> = {}, extra: Partial<KubeObject> = {}
 t.test('defaults as kube-apiserver applies them', async (t) => {
   const { obj, errors } = create(pods, pod({ containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }], resources: { limits: { cpu: '1', memory: '1Gi' } } }] }));
   t.same(errors, []);
+  // priority and preemptionPolicy come later, from the Priority admission lifecycle
+  t.notOk('priority' in (obj.spec as object) || 'preemptionPolicy' in (obj.spec as object));
   t.match(obj.spec, {
     restartPolicy: 'Always',
     dnsPolicy: 'ClusterFirst',
@@ -22,8 +24,6 @@ t.test('defaults as kube-apiserver applies them', async (t) => {
     schedulerName: 'default-scheduler',
     securityContext: {},
     enableServiceLinks: true,
-    preemptionPolicy: 'PreemptLowerPriority',
-    priority: 0,
     serviceAccountName: 'default',
     serviceAccount: 'default',
     tolerations: [

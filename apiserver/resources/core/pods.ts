@@ -4,11 +4,12 @@
  * validation rules with kube's wording, the update rule ("pod updates may not change fields
  * other than …"), and kubectl's columns with printPod's derived STATUS.
  *
- * The binding and eviction subresources are served here (kube's BindingREST and a PDB-less
- * EvictionREST); log/exec/attach/portforward belong to the kubelet proxying.
+ * The binding subresource is served here (kube's BindingREST); eviction, which honours
+ * PodDisruptionBudgets, is policy/eviction.ts; log/exec/attach/portforward belong to the
+ * kubelet proxying. spec.priority and spec.preemptionPolicy come from the Priority
+ * admission plugin (scheduling.k8s.io/pod-priority.ts), run as this kind's lifecycle.
  *
- * Left to other places: the kube-api-access projected volume (ServiceAccount admission),
- * priorityClassName → priority lookup, and PodDisruptionBudget checks on eviction.
+ * Left to other places: the kube-api-access projected volume (ServiceAccount admission).
  */
 import type {
   V1Container,
@@ -37,6 +38,10 @@ import { dns1123Label, dns1123Subdomain, inclusiveRangeError, labelValue, portNa
 import { validateLabels } from '../../validation/object-meta.js';
 import { compareQuantities, formatQuantity, parseQuantity, QUANTITY_FORMAT_ERROR, type Quantity } from '../../validation/quantity.js';
 import { ageColumn, humanDuration, nameColumn } from '../printing.js';
+import { createEviction } from '../policy/eviction.js';
+import { admitPodPriority, keepPodPriority } from '../scheduling.k8s.io/pod-priority.js';
+
+export { createEviction };
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
@@ -188,9 +193,6 @@ function defaults(obj: KubeObject): void {
   // ServiceAccount admission; serviceAccount is the deprecated alias kube keeps in step
   spec.serviceAccountName ||= spec.serviceAccount || 'default';
   spec.serviceAccount = spec.serviceAccountName;
-  // Priority admission, when no class applies (class lookup comes with PriorityClasses)
-  if (spec.priority === undefined && !spec.priorityClassName) spec.priority = 0;
-  spec.preemptionPolicy ||= 'PreemptLowerPriority';
   // DefaultTolerationSeconds admission
   spec.tolerations ??= [];
   const tolerations = arr(spec.tolerations);
@@ -528,6 +530,7 @@ export const podStrategy: Strategy = {
     } else if (subresource === undefined) {
       if (old.status === undefined) delete obj.status;
       else obj.status = structuredClone(old.status);
+      keepPodPriority(obj, old);
     } else if (subresource === 'binding') {
       // the registry kept the old status; binding is the one write that also marks the pod scheduled
       const bound = (obj.spec as V1PodSpec | undefined)?.nodeName && !(old.spec as V1PodSpec | undefined)?.nodeName;
@@ -688,7 +691,7 @@ const podColumns: PrinterColumn[] = [
 ];
 
 // ---------------------------------------------------------------------------------------
-// Subresources: binding and eviction
+// Subresources: binding (eviction is policy/eviction.ts)
 // ---------------------------------------------------------------------------------------
 
 const success = (code: number) => ({ code, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code } });
@@ -732,25 +735,6 @@ export async function createBinding(call: SubresourceCall): Promise<{ code: numb
   return success(201);
 }
 
-/**
- * POST pods/{name}/eviction: deletes the pod with the Eviction's deleteOptions. No
- * PodDisruptionBudget is consulted yet (policy/v1 PDBs are a later issue), so every
- * eviction is allowed, as kube allows one for a pod no budget covers.
- */
-export async function createEviction(call: SubresourceCall): Promise<{ code: number; body: unknown }> {
-  const { def, namespace, name, body, ctx, registry } = call;
-  if (body.metadata?.name && body.metadata.name !== name) throw apiErrors.badRequest('name in URL does not match name in Eviction object');
-  const options = (isRecord(body.deleteOptions) ? body.deleteOptions : {}) as {
-    gracePeriodSeconds?: number;
-    preconditions?: { uid?: string; resourceVersion?: string };
-  };
-  await registry.delete(def, namespace, name, ctx, {
-    ...(typeof options.gracePeriodSeconds === 'number' ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}),
-    ...(options.preconditions ? { preconditions: options.preconditions } : {}),
-  });
-  return success(201);
-}
-
 const specString = (o: KubeObject, key: keyof V1PodSpec): string => {
   const v = (o.spec as Record<string, unknown> | undefined)?.[key];
   return v === undefined || v === null ? '' : String(v);
@@ -789,6 +773,8 @@ export const pods: ResourceDef = {
     'status.nominatedNodeName': (o) => (o as unknown as V1Pod).status?.nominatedNodeName ?? '',
   },
   strategy: podStrategy,
+  // kube's Priority admission plugin: priority and preemptionPolicy from the PriorityClass
+  lifecycle: (env) => ({ beforeCreate: (obj) => admitPodPriority(obj, env) }),
   /** kube's pod grace: the spec's period, but 0 for a pod never scheduled or already finished */
   gracefulDeletion(obj) {
     const pod = obj as unknown as V1Pod;

@@ -9,3 +9,11 @@ t.test('serviceaccounts', async (t) => {
   t.same(create(serviceaccounts, { ...sa, secrets: 'tok' }).errors, ['secrets: Invalid value: "tok": must be an array']);
   t.same(cells(serviceaccounts, sa), ['default', 1, '30s']);
 });
+
+t.test('serviceaccounts/token takes TokenRequests', async (t) => {
+  t.same(
+    serviceaccounts.subresources.map(({ name, kind, verbs }) => ({ name, kind, verbs })),
+    [{ name: 'token', kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] }],
+  );
+  t.type(serviceaccounts.subresources[0]?.create, 'function');
+});

@@ -1,10 +1,12 @@
 /**
  * core/v1 ServiceAccount: metadata rules only (kube's ValidateServiceAccount checks the
  * name and nothing else); the references must at least be well-formed lists.
+ * serviceaccounts/token (TokenRequest) issues tokens for it.
  */
 import type { V1ServiceAccount } from '@kubernetes/client-node';
 import { ALL_VERBS, type KubeObject, type ResourceDef, type Strategy } from '../../catalogue/resource-def.js';
 import { fieldErrors, type FieldError } from '../../errors/field-error.js';
+import { createTokenRequest } from '../authentication.k8s.io/token-request.js';
 import { ageColumn, column, nameColumn } from '../printing.js';
 
 function validate(obj: KubeObject): FieldError[] {
@@ -32,8 +34,9 @@ export const serviceaccounts: ResourceDef = {
   categories: [],
   verbs: [...ALL_VERBS],
   modelName: 'V1ServiceAccount',
-  // serviceaccounts/token (TokenRequest) is served by the auth layer when it exists
-  subresources: [],
+  subresources: [
+    { name: 'token', kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'], create: createTokenRequest },
+  ],
   printerColumns: [
     nameColumn,
     column('Secrets', 'string', 'Number of secrets the service account references.', (o) =>

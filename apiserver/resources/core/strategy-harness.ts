@@ -31,12 +31,12 @@ export function create(def: ResourceDef, input: KubeObject, namespace = 'default
   return { obj, errors: (def.strategy.validate?.(obj, ctx) ?? []).map(formatFieldError) };
 }
 
-/** update: prepareForUpdate → defaults → validate → validateUpdate */
+/** update: defaults → prepareForUpdate → validate → validateUpdate */
 export function update(def: ResourceDef, input: KubeObject, old: KubeObject, subresource?: string): { obj: KubeObject; errors: string[] } {
   const obj = structuredClone(input);
   const ctx = testContext(obj.metadata.namespace ?? 'default');
-  def.strategy.prepareForUpdate?.(obj, old, ctx, subresource);
   def.strategy.defaults?.(obj, ctx);
+  def.strategy.prepareForUpdate?.(obj, old, ctx, subresource);
   const errors = [...(def.strategy.validate?.(obj, ctx) ?? []), ...(def.strategy.validateUpdate?.(obj, old, ctx) ?? [])];
   return { obj, errors: errors.map(formatFieldError) };
 }
