@@ -110,7 +110,7 @@ export const apiErrors = {
   notFoundPath: () => new ApiError('NotFound', 'the server could not find the requested resource', {}),
   methodNotAllowed: (message: string) => new ApiError('MethodNotAllowed', message),
   notAcceptable: (message: string) => new ApiError('NotAcceptable', message),
-  unsupportedMediaType: (contentType: string) => new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`, { causes: [{ reason: 'UnsupportedMediaType', message: contentType }] }),
+  unsupportedMediaType: (contentType: string) => new ApiError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`, { causes: [{ reason: 'UnsupportedMediaType', message: contentType }] }),
   tooLarge: (message = 'Request entity too large: limit is 3145728') => new ApiError('RequestEntityTooLarge', message),
   expired: (message: string) => new ApiError('Expired', message),
   gone: (message: string) => new ApiError('Gone', message),

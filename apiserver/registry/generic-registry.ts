@@ -35,6 +35,11 @@ import { fromStoreError } from './store-errors.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /**
+   * Records who changed what (metadata.managedFields) on the object about to be stored,
+   * given the stored one (undefined on create); called after validation.
+   */
+  track?: (next: KubeObject, live: KubeObject | undefined) => void;
 }
 
 export interface UpdateOptions extends WriteOptions {
@@ -176,6 +181,7 @@ export class GenericRegistry implements SubresourceRegistry {
       ...validateObjectMeta(meta, { namespaced: def.namespaced, nameRule: def.nameRule ?? 'dns1123-subdomain', requestNamespace: namespace }),
       ...(s.validate?.(obj, ctx) ?? []),
     ]);
+    opts.track?.(obj, undefined);
     s.canonicalize?.(obj);
     const lc = this.lifecycle(def);
     await lc?.beforeCreate?.(obj, ctx);
@@ -243,6 +249,7 @@ export class GenericRegistry implements SubresourceRegistry {
         ...validateObjectMetaUpdate(obj.metadata, old.metadata),
         ...(opts.trustedChange ? [] : [...(s.validate?.(obj, ctx) ?? []), ...(s.validateUpdate?.(obj, old, ctx) ?? [])]),
       ]);
+      opts.track?.(obj, old);
       s.canonicalize?.(obj);
       if (isDeepStrictEqual(obj, old)) return { object: old, created: false }; // kube: a no-op update writes nothing
       const lc = this.lifecycle(def);

@@ -27,13 +27,24 @@ export class FieldValidator {
 
   constructor(private readonly catalogue: Catalogue) {}
 
+  /**
+   * The catalogue's schemas, built on first use: deriving every kind's schema is not
+   * free, and most runs of a short test never write.
+   */
+  registry(): SchemaRegistry {
+    this.schemas ??= buildSchemaRegistry(this.catalogue);
+    return this.schemas;
+  }
+
+  /** the schema id of a kind's root, if it has a schema */
+  rootIdOf(def: ResourceDef): string | undefined {
+    return this.registry().idOf({ group: def.group, version: def.version, kind: def.kind });
+  }
+
   /** Prunes unknown fields from `body`; throws under Strict, adds Warning headers under Warn. */
   check(request: FastifyRequest, reply: FastifyReply, def: ResourceDef, body: KubeObject, mode: FieldValidation): void {
-    // Built on first use: deriving every kind's schema is not free, and most runs of a
-    // short test never write.
-    this.schemas ??= buildSchemaRegistry(this.catalogue);
-    const rootId = this.schemas.idOf({ group: def.group, version: def.version, kind: def.kind });
-    const unknown = rootId ? findUnknownFields(this.schemas, rootId, body, true) : [];
+    const rootId = this.rootIdOf(def);
+    const unknown = rootId ? findUnknownFields(this.registry(), rootId, body, true) : [];
     if (mode === 'Ignore') return;
     const raw = request.body;
     const json = mediaType(request) === '' || mediaType(request) === 'application/json';

@@ -5,7 +5,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../catalogue/resource-def.js';
-import { apiErrors } from '../errors/api-error.js';
+import { ApiError, apiErrors } from '../errors/api-error.js';
+import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE, ProtobufBodyError, UnsupportedProtobufKindError } from '../protobuf/index.js';
 
 /** Take every body as bytes; decoding is the handler's business (and its errors ours). */
 export function registerBodyParser(app: FastifyInstance): void {
@@ -14,6 +15,17 @@ export function registerBodyParser(app: FastifyInstance): void {
 }
 
 export const mediaType = (request: FastifyRequest) => String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+
+/** kubectl 1.32+ `create <generator>` bodies: the k8s\0 envelope, decoded to kube's JSON shape */
+function decodeProtobuf(bytes: Buffer): unknown {
+  try {
+    return decodeProtobufBody(bytes).object;
+  } catch (err) {
+    if (err instanceof UnsupportedProtobufKindError) throw new ApiError('UnsupportedMediaType', err.message, { causes: [{ reason: 'UnsupportedMediaType', message: PROTOBUF_MEDIA_TYPE }] });
+    if (err instanceof ProtobufBodyError) throw apiErrors.badRequest(err.message);
+    throw err;
+  }
+}
 
 export function decodeBody(request: FastifyRequest): KubeObject {
   const raw = request.body;
@@ -33,6 +45,8 @@ export function decodeBody(request: FastifyRequest): KubeObject {
     } catch (err) {
       throw apiErrors.badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
     }
+  } else if (type === PROTOBUF_MEDIA_TYPE) {
+    value = decodeProtobuf(bytes);
   } else {
     throw apiErrors.unsupportedMediaType(type);
   }

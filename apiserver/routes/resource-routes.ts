@@ -10,6 +10,8 @@ import { apiVersionOf, type ClusterSettings, type KubeObject, type RequestContex
 import type { ServerServices } from '../catalogue/server-services.js';
 import { authorize } from '../auth/authorizer.js';
 import { readScaleRequest, scaleOf, writePath } from '../registry/scale.js';
+import { trackWrites } from './field-ownership.js';
+import { servePatch } from './patch-request.js';
 import { ApiError, apiErrors } from '../errors/api-error.js';
 import type { GenericRegistry, DeleteOptions } from '../registry/generic-registry.js';
 import { listObjects, listRawJson } from '../registry/list.js';
@@ -111,7 +113,8 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
         return reply.code(r.code).type('application/json').send(r.body);
       }
       fields.check(request, reply, def, body, fieldValidationOf(query.fieldValidation));
-      const created = await registry.create(def, namespace, body, ctx, { dryRun });
+      const track = trackWrites(request, fields, def, ctx);
+      const created = await registry.create(def, namespace, body, ctx, { dryRun, ...(track ? { track } : {}) });
       reply.code(201);
       return renderObject(request, reply, def, created, now());
     }
@@ -120,7 +123,8 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
       if (name === undefined) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
       const body = decodeBody(request);
       fields.check(request, reply, def, body, fieldValidationOf(query.fieldValidation));
-      const { object, created } = await registry.update(def, namespace, name, body, ctx, { dryRun, ...(subresource ? { subresource } : {}) });
+      const track = trackWrites(request, fields, def, ctx, subresource);
+      const { object, created } = await registry.update(def, namespace, name, body, ctx, { dryRun, ...(subresource ? { subresource } : {}), ...(track ? { track } : {}) });
       reply.code(created ? 201 : 200);
       return renderObject(request, reply, def, object, now());
     }
@@ -133,7 +137,9 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
     }
 
     if (verb === 'PATCH') {
-      throw apiErrors.unsupportedMediaType(String(request.headers['content-type'] ?? ''));
+      if (name === undefined) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+      if (subresource && subresource !== 'status' && subresource !== 'scale') throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+      return servePatch({ request, reply, def, namespace, name, subresource, ctx, registry, fields, now });
     }
     throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
   };

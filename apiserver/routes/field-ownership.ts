@@ -1,0 +1,52 @@
+/**
+ * metadata.managedFields for every write, as kube-apiserver keeps it: non-apply writes
+ * (create, update, patch) record what their field manager changed; server-side apply
+ * computes ownership itself (apply/apply.ts). The field manager is `?fieldManager=`, or
+ * the User-Agent up to its first '/' (kube's default: "kubectl-client-side-apply",
+ * "kubectl-edit", … come from kubectl as query parameters).
+ */
+import type { FastifyRequest } from 'fastify';
+import { ApplySchema, FieldSet, fieldManagerFor, fieldPath, updateManagedFields, type WriteContext } from '../apply/index.js';
+import type { JsonObject } from '../apply/json-value.js';
+import { apiVersionOf, type KubeObject, type RequestContext, type ResourceDef } from '../catalogue/resource-def.js';
+import type { FieldValidator } from './field-validation.js';
+
+export function fieldManagerOf(request: FastifyRequest): string {
+  const q = request.query as Record<string, unknown>;
+  return fieldManagerFor(typeof q.fieldManager === 'string' ? q.fieldManager : undefined, request.headers['user-agent']);
+}
+
+/** What a write through `subresource` may own: kube's ResetFieldsStrategy */
+function ignoredFields(def: ResourceDef, subresource: string | undefined): FieldSet | undefined {
+  if (subresource === 'status') return FieldSet.of(fieldPath('spec'));
+  if (subresource === undefined && def.subresources.some((s) => s.name === 'status')) return FieldSet.of(fieldPath('status'));
+  return undefined;
+}
+
+/** the write context apply and managedFields upkeep need, or undefined for a kind without a schema */
+export function writeContextFor(fields: FieldValidator, def: ResourceDef, ctx: RequestContext, subresource: string | undefined): WriteContext | undefined {
+  const rootId = fields.rootIdOf(def);
+  if (!rootId) return undefined;
+  const ignored = ignoredFields(def, subresource);
+  return {
+    schema: new ApplySchema(fields.registry(), rootId),
+    schemas: fields.registry(),
+    apiVersion: apiVersionOf(def),
+    ...(subresource ? { subresource } : {}),
+    ...(ignored ? { ignored } : {}),
+    now: ctx.now,
+  };
+}
+
+/** The registry's `track` hook for a non-apply write by this request's field manager. */
+export function trackWrites(request: FastifyRequest, fields: FieldValidator, def: ResourceDef, ctx: RequestContext, subresource?: string): ((next: KubeObject, live: KubeObject | undefined) => void) | undefined {
+  const write = writeContextFor(fields, def, ctx, subresource);
+  if (!write) return undefined;
+  const manager = fieldManagerOf(request);
+  return (next, live) => {
+    const out = updateManagedFields({ ...write, live: live as unknown as JsonObject | undefined, next: next as unknown as JsonObject, manager }) as unknown as KubeObject;
+    const managed = out.metadata?.managedFields;
+    if (managed === undefined) delete next.metadata.managedFields;
+    else next.metadata.managedFields = managed;
+  };
+}
