@@ -65,3 +65,20 @@ export const testDeployments: ResourceDef = {
 export function testCatalogue(extra: ResourceDef[] = []): Catalogue {
   return new Catalogue([testPods, testNodes, testDeployments, ...extra]);
 }
+
+/** A namespaced, schemaless ResourceDef with every verb and no rules; `over` changes it. */
+export const testDef = (over: Partial<ResourceDef>): ResourceDef => ({
+  group: '',
+  version: 'v1',
+  kind: 'X',
+  plural: 'xs',
+  singular: 'x',
+  shortNames: [],
+  namespaced: true,
+  categories: [],
+  verbs: [...ALL_VERBS],
+  modelName: 'NoSuchModel',
+  subresources: [],
+  strategy: {},
+  ...over,
+});

@@ -4,23 +4,10 @@ import t, { type Test } from 'tap';
 import { openStore } from '../../store/index.js';
 import { buildApiServer } from '../build-api-server.js';
 import { Catalogue } from '../catalogue/catalogue.js';
-import { ALL_VERBS, type ResourceDef } from '../catalogue/resource-def.js';
+import type { ResourceDef } from '../catalogue/resource-def.js';
+import { testDef } from '../catalogue/test-defs.js';
 
-const def = (over: Partial<ResourceDef>): ResourceDef => ({
-  group: '',
-  version: 'v1',
-  kind: 'X',
-  plural: 'xs',
-  singular: 'x',
-  shortNames: [],
-  namespaced: true,
-  categories: [],
-  verbs: [...ALL_VERBS],
-  modelName: 'V1ConfigMap',
-  subresources: [],
-  strategy: {},
-  ...over,
-});
+const def = (over: Partial<ResourceDef>): ResourceDef => testDef({ modelName: 'V1ConfigMap', ...over });
 
 const catalogue = new Catalogue([
   def({ kind: 'Namespace', plural: 'namespaces', singular: 'namespace', namespaced: false, modelName: 'V1Namespace', nameRule: 'dns1123-label', subresources: [{ name: 'status', verbs: ['get', 'update'] }] }),

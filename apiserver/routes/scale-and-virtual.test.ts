@@ -7,24 +7,11 @@ import t, { type Test } from 'tap';
 import { openStore } from '../../store/index.js';
 import { buildApiServer } from '../build-api-server.js';
 import { Catalogue } from '../catalogue/catalogue.js';
-import { ALL_VERBS, type KubeObject, type ResourceDef } from '../catalogue/resource-def.js';
+import type { KubeObject, ResourceDef } from '../catalogue/resource-def.js';
+import { testDef } from '../catalogue/test-defs.js';
 import { fieldErrors } from '../errors/field-error.js';
 
-const def = (over: Partial<ResourceDef>): ResourceDef => ({
-  group: 'example.com',
-  version: 'v1',
-  kind: 'X',
-  plural: 'xs',
-  singular: 'x',
-  shortNames: [],
-  namespaced: true,
-  categories: [],
-  verbs: [...ALL_VERBS],
-  modelName: 'NoSuchModel',
-  subresources: [],
-  strategy: {},
-  ...over,
-});
+const def = (over: Partial<ResourceDef>): ResourceDef => testDef({ group: 'example.com', ...over });
 
 const replicated = def({
   kind: 'Replicated',
