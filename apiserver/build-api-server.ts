@@ -68,6 +68,14 @@ export function buildApiServer(opts: ApiServerOptions): FastifyInstance {
     bodyLimit: 3 * 1024 * 1024,
     // idle keep-alive connections are closed on shutdown; busy ones finish first
     forceCloseConnections: 'idle',
+    // errors Fastify meets before routing (an undecodable %-escape in the path) are
+    // client mistakes: answer them as a Status too
+    frameworkErrors: (err, _request, reply) => {
+      const { status } = errorStatus(err);
+      // Fastify types this reply loosely (no route yet)
+      const r = reply as unknown as { code(n: number): { type(t: string): { send(b: string): void } } };
+      r.code(status.code).type('application/json').send(JSON.stringify(status));
+    },
     // typed as the default (http) instance either way: requests and replies are
     // IncomingMessage/ServerResponse over http and https alike
     ...(opts.tls ? { https: httpsOptions(opts.tls) } : {}),

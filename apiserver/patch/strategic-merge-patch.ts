@@ -101,10 +101,11 @@ class StrategicMerger {
   }
 
   private deleteFromPrimitiveList(original: JsonObject, key: string, values: Json): void {
+    // the directive's own shape is checked first, even when there is nothing to delete from
+    if (!Array.isArray(values)) throw badArgType('list', values);
     const current = original[key];
     if (current === undefined) return;
     if (!Array.isArray(current)) throw badArgType('list', current);
-    if (!Array.isArray(values)) throw badArgType('list', values);
     original[key] = current.filter((x) => !values.includes(x));
   }
 

@@ -29,6 +29,7 @@ import { ApiError, apiErrors, type ErrorTarget } from '../errors/api-error.js';
 import type { FieldError } from '../errors/field-error.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.js';
 import { generateName } from './generate-name.js';
+import { checkMetadataTypes } from './metadata-types.js';
 import { decodeObject, encodeObject } from './object-codec.js';
 import { objectKey, storageOf } from './storage-key.js';
 import { fromStoreError } from './store-errors.js';
@@ -149,6 +150,7 @@ export class GenericRegistry implements SubresourceRegistry {
     obj.kind = def.kind;
     if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
     if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) throw apiErrors.badRequest('metadata must be an object');
+    checkMetadataTypes(def, obj.metadata);
     if (def.namespaced) {
       if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
         throw apiErrors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -206,8 +208,9 @@ export class GenericRegistry implements SubresourceRegistry {
   async update(def: ResourceDef, namespace: string, name: string, body: KubeObject, ctx: RequestContext, opts: UpdateOptions = {}): Promise<{ object: KubeObject; created: boolean }> {
     const incoming = body; // ours, as in create(); each attempt below works on a copy
     this.checkIdentity(def, incoming, namespace);
-    if (incoming.metadata.name !== undefined && incoming.metadata.name !== name) {
-      throw apiErrors.badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
+    // kube's checkName: the body must name the object of the URL (an absent name too)
+    if (incoming.metadata.name !== name) {
+      throw apiErrors.badRequest(`the name of the object (${String(incoming.metadata.name ?? '')}) does not match the name on the URL (${name})`);
     }
     incoming.metadata.name = name;
     const precondition = incoming.metadata.resourceVersion;

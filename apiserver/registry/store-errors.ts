@@ -1,5 +1,5 @@
 /** Store errors, mapped to API errors in this one place. */
-import { CompactedError, FutureRevisionError, StoreClosedError, WatchCancelledError } from '../../store/errors.js';
+import { CompactedError, FutureRevisionError, InvalidKeyError, StoreClosedError, WatchCancelledError } from '../../store/errors.js';
 import { ApiError, apiErrors } from '../errors/api-error.js';
 
 export function fromStoreError(err: unknown): unknown {
@@ -11,6 +11,8 @@ export function fromStoreError(err: unknown): unknown {
       retryAfterSeconds: 1,
     });
   }
+  // names kube allows but keys cannot hold (a NUL in a path-segment name): the client's to fix
+  if (err instanceof InvalidKeyError) return apiErrors.badRequest(`the object cannot be stored under its name: ${err.message}`);
   if (err instanceof StoreClosedError || err instanceof WatchCancelledError) return apiErrors.unavailable('the server is shutting down');
   return err;
 }

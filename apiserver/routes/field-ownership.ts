@@ -6,10 +6,19 @@
  * "kubectl-edit", … come from kubectl as query parameters).
  */
 import type { FastifyRequest } from 'fastify';
-import { ApplySchema, FieldSet, fieldManagerFor, fieldPath, updateManagedFields, type WriteContext } from '../apply/index.js';
+import { ApplySchema, FieldSet, fieldManagerFor, fieldPath, updateManagedFields, validateFieldManager, type WriteContext } from '../apply/index.js';
+import { apiErrors } from '../errors/api-error.js';
 import type { JsonObject } from '../apply/json-value.js';
 import { apiVersionOf, type KubeObject, type RequestContext, type ResourceDef } from '../catalogue/resource-def.js';
 import type { FieldValidator } from './field-validation.js';
+
+/** ?fieldManager= on create and update: kube's CreateOptions/UpdateOptions validation (422) */
+export function checkFieldManagerParam(request: FastifyRequest, options: 'CreateOptions' | 'UpdateOptions'): void {
+  const q = request.query as Record<string, unknown>;
+  if (typeof q.fieldManager !== 'string') return;
+  const errs = validateFieldManager(q.fieldManager);
+  if (errs.length) throw apiErrors.invalid(options, 'meta.k8s.io', '', errs);
+}
 
 export function fieldManagerOf(request: FastifyRequest): string {
   const q = request.query as Record<string, unknown>;

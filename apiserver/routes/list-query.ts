@@ -28,9 +28,23 @@ const single = (q: Query, key: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
+/** ?resourceVersion= on a GET of one object: "", "0" or a revision (kube rejects anything else) */
+export function checkResourceVersionParam(value: string | undefined): void {
+  revisionParam(value, 'resourceVersion');
+}
+
+/** kube parses boolean parameters (watch, allowWatchBookmarks) with ParseBool */
+export function boolParam(q: Query, name: string): boolean {
+  const v = single(q, name);
+  if (v === undefined || v === '') return false;
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  throw apiErrors.badRequest(`${name}: invalid value ${JSON.stringify(v)}: must be a boolean`);
+}
+
 function revisionParam(value: string | undefined, what: string): number | undefined {
   if (value === undefined || value === '' || value === '0') return undefined;
-  if (!/^\d+$/.test(value)) throw apiErrors.badRequest(`invalid ${what} "${value}": must be a non-negative integer`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw apiErrors.badRequest(`invalid ${what} "${value}": must be a non-negative integer`);
   return Number(value);
 }
 
@@ -40,7 +54,8 @@ export function parseListQuery(def: ResourceDef, namespace: string, q: Query, co
   const limitText = single(q, 'limit');
   let limit = 0;
   if (limitText !== undefined && limitText !== '') {
-    if (!/^-?\d+$/.test(limitText)) throw apiErrors.badRequest(`invalid limit "${limitText}"`);
+    // kube parses an int64; beyond that it is a 400, not a number to clamp
+    if (!/^-?\d+$/.test(limitText) || !Number.isSafeInteger(Number(limitText))) throw apiErrors.badRequest(`invalid limit "${limitText}"`);
     limit = Math.max(0, Number(limitText));
   }
   const rv = revisionParam(single(q, 'resourceVersion'), 'resourceVersion');
@@ -64,7 +79,7 @@ export function parseListQuery(def: ResourceDef, namespace: string, q: Query, co
   const timeoutText = single(q, 'timeoutSeconds');
   let timeoutSeconds: number | undefined;
   if (timeoutText !== undefined) {
-    if (!/^\d+$/.test(timeoutText)) throw apiErrors.badRequest(`invalid timeoutSeconds "${timeoutText}"`);
+    if (!/^\d+$/.test(timeoutText) || !Number.isSafeInteger(Number(timeoutText))) throw apiErrors.badRequest(`invalid timeoutSeconds "${timeoutText}"`);
     timeoutSeconds = Number(timeoutText);
   }
   return {

@@ -30,6 +30,8 @@ import { fieldManagerOf, trackWrites, writeContextFor } from './field-ownership.
 import { fieldValidationOf, type FieldValidator } from './field-validation.js';
 import type { Query } from './list-query.js';
 import { renderObject } from './render.js';
+import { tooDeep } from './request-body.js';
+import { jsonTextTooDeep, valueTooDeep } from '../http/nesting-depth.js';
 
 export interface PatchCall {
   request: FastifyRequest;
@@ -56,7 +58,9 @@ function patchApiError(e: PatchError): ApiError {
     case 413:
       return apiErrors.tooLarge(e.kubeMessage);
     default:
-      return apiErrors.internal(e.kubeMessage);
+      // kube answers some malformed strategic merge patches with a 500; they are the
+      // client's mistake, so here they are a 400
+      return apiErrors.badRequest(e.kubeMessage);
   }
 }
 
@@ -68,7 +72,9 @@ function bodyText(request: FastifyRequest): string {
   const raw = request.body;
   const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
   if (bytes.length === 0) throw apiErrors.badRequest('the body of the request was empty');
-  return bytes.toString('utf8');
+  const text = bytes.toString('utf8');
+  if (jsonTextTooDeep(text)) throw tooDeep();
+  return text;
 }
 
 function forceOf(query: Query): boolean | undefined {
@@ -144,6 +150,7 @@ async function serveApply(call: PatchCall, text: string, force: boolean, mode: R
   } catch (err) {
     throw apiErrors.badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
   }
+  if (valueTooDeep(applied)) throw tooDeep();
   if (applied === null || typeof applied !== 'object' || Array.isArray(applied)) throw apiErrors.badRequest('the body of an apply patch must be a YAML or JSON object');
   const config = applied as KubeObject;
   const configName = (config.metadata as { name?: unknown } | undefined)?.name;

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../catalogue/resource-def.js';
 import { ApiError, apiErrors } from '../errors/api-error.js';
+import { jsonTextTooDeep, MAX_NESTING_DEPTH, valueTooDeep } from '../http/nesting-depth.js';
 import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE, ProtobufBodyError, UnsupportedProtobufKindError } from '../protobuf/index.js';
 
 /** Take every body as bytes; decoding is the handler's business (and its errors ours). */
@@ -27,6 +28,8 @@ function decodeProtobuf(bytes: Buffer): unknown {
   }
 }
 
+export const tooDeep = () => apiErrors.badRequest(`couldn't get version/kind; json parse error: exceeded max depth of ${MAX_NESTING_DEPTH}`);
+
 export function decodeBody(request: FastifyRequest): KubeObject {
   const raw = request.body;
   const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
@@ -34,8 +37,10 @@ export function decodeBody(request: FastifyRequest): KubeObject {
   const type = mediaType(request);
   let value: unknown;
   if (type === '' || type === 'application/json') {
+    const text = bytes.toString('utf8');
+    if (jsonTextTooDeep(text)) throw tooDeep();
     try {
-      value = JSON.parse(bytes.toString('utf8'));
+      value = JSON.parse(text);
     } catch (err) {
       throw apiErrors.badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
     }
@@ -45,6 +50,7 @@ export function decodeBody(request: FastifyRequest): KubeObject {
     } catch (err) {
       throw apiErrors.badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
     }
+    if (valueTooDeep(value)) throw tooDeep();
   } else if (type === PROTOBUF_MEDIA_TYPE) {
     value = decodeProtobuf(bytes);
   } else {

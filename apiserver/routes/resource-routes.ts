@@ -10,7 +10,7 @@ import { apiVersionOf, type ClusterSettings, type KubeObject, type RequestContex
 import type { ServerServices } from '../catalogue/server-services.js';
 import { authorize } from '../auth/authorizer.js';
 import { readScaleRequest, scaleOf, writePath } from '../registry/scale.js';
-import { trackWrites } from './field-ownership.js';
+import { checkFieldManagerParam, trackWrites } from './field-ownership.js';
 import { servePatch } from './patch-request.js';
 import { ApiError, apiErrors } from '../errors/api-error.js';
 import type { GenericRegistry, DeleteOptions } from '../registry/generic-registry.js';
@@ -18,7 +18,7 @@ import { listObjects, listRawJson } from '../registry/list.js';
 import { watchObjects, type WatchQuery } from '../registry/watch.js';
 import { decodeBody } from './request-body.js';
 import { FieldValidator, fieldValidationOf } from './field-validation.js';
-import { parseListQuery, type Query } from './list-query.js';
+import { boolParam, checkResourceVersionParam, parseListQuery, type Query } from './list-query.js';
 import { resolveResourcePath, type ResourcePath } from './resource-path.js';
 import { renderList, renderObject, renderRawJsonList, wantsRawJsonList, watchEventRenderer } from './render.js';
 import { streamWatch } from './watch-stream.js';
@@ -57,6 +57,8 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = resolveResourcePath(opts.catalogue, request.url);
     const { def, namespace, name, subresource } = path;
+    // nothing is served below a subresource (proxy paths come with the kubelet)
+    if (path.rest !== undefined) throw apiErrors.notFoundPath();
     const query = request.query as Query;
     const dryRun = dryRunOf(query.dryRun);
     const ctx = context(request, path, dryRun);
@@ -78,16 +80,17 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
     if (verb === 'GET') {
       if (name !== undefined) {
         if (subresource && subresource !== 'status') throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+        checkResourceVersionParam(Array.isArray(query.resourceVersion) ? query.resourceVersion[0] : query.resourceVersion);
         const obj = await registry.get(def, namespace, name);
         return renderObject(request, reply, def, obj, now());
       }
       const lq = parseListQuery(def, namespace, query, opts.store.compactedRevision);
-      if (truthy(query.watch)) {
+      if (boolParam(query, 'watch')) {
         const source = (control: Pick<WatchQuery, 'signal' | 'onProgress'>) =>
           watchObjects(opts.store, def, namespace, { ...control, ...lq.watch });
         return streamWatch(request, reply, def, source, {
           ...(lq.timeoutSeconds !== undefined ? { timeoutSeconds: lq.timeoutSeconds } : {}),
-          bookmarkIntervalMs: truthy(query.allowWatchBookmarks) ? (opts.bookmarkIntervalMs ?? 60_000) : 0,
+          bookmarkIntervalMs: boolParam(query, 'allowWatchBookmarks') ? (opts.bookmarkIntervalMs ?? 60_000) : 0,
           renderEvent: watchEventRenderer(request, def, now),
         });
       }
@@ -113,6 +116,7 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
         return reply.code(r.code).type('application/json').send(r.body);
       }
       fields.check(request, reply, def, body, fieldValidationOf(query.fieldValidation));
+      checkFieldManagerParam(request, 'CreateOptions');
       const track = trackWrites(request, fields, def, ctx);
       const created = await registry.create(def, namespace, body, ctx, { dryRun, ...(track ? { track } : {}) });
       reply.code(201);
@@ -123,6 +127,7 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
       if (name === undefined) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
       const body = decodeBody(request);
       fields.check(request, reply, def, body, fieldValidationOf(query.fieldValidation));
+      checkFieldManagerParam(request, 'UpdateOptions');
       const track = trackWrites(request, fields, def, ctx, subresource);
       const { object, created } = await registry.update(def, namespace, name, body, ctx, { dryRun, ...(subresource ? { subresource } : {}), ...(track ? { track } : {}) });
       reply.code(created ? 201 : 200);
@@ -166,7 +171,7 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
     try {
       const path = resolveResourcePath(opts.catalogue, request.url);
       const query = request.query as Query;
-      if (path.name !== undefined || !truthy(query.watch)) throw apiErrors.badRequest('only watch requests can be upgraded to a WebSocket');
+      if (path.name !== undefined || !boolParam(query, 'watch')) throw apiErrors.badRequest('only watch requests can be upgraded to a WebSocket');
       const lq = parseListQuery(path.def, path.namespace, query, opts.store.compactedRevision);
       const source = (control: Pick<WatchQuery, 'signal' | 'onProgress'>) => watchObjects(opts.store, path.def, path.namespace, { ...control, ...lq.watch });
       void serveWatchOverWebSocket(socket, source, watchEventRenderer(request, path.def, now), lq.timeoutSeconds).catch((err) => request.log.warn({ err }, 'websocket watch failed'));
@@ -183,13 +188,12 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
   }
 }
 
-const truthy = (v: unknown) => v === 'true' || v === '1';
 
 /** the kube verb of a request on a resource (not a subresource), to check against def.verbs */
 function kubeVerbOf(method: string, name: string | undefined, query: Query): Verb {
   switch (method) {
     case 'GET':
-      return truthy(query.watch) ? 'watch' : name === undefined ? 'list' : 'get';
+      return boolParam(query, 'watch') ? 'watch' : name === undefined ? 'list' : 'get';
     case 'POST':
       return 'create';
     case 'PUT':
@@ -213,12 +217,14 @@ function dryRunOf(value: unknown): boolean {
 function deleteOptions(request: FastifyRequest, query: Query): DeleteOptions & { dryRun?: boolean } {
   const hasBody = Buffer.isBuffer(request.body) && request.body.length > 0;
   const raw = hasBody ? (decodeBody(request) as unknown as Record<string, unknown>) : {};
+  // the body is a DeleteOptions (kubectl sends it without kind); another kind is a mistake
+  if (raw.kind !== undefined && raw.kind !== 'DeleteOptions') throw apiErrors.badRequest(`the kind in the data (${String(raw.kind)}) does not match the expected kind (DeleteOptions)`);
   const pick = (k: string) => raw[k] ?? query[k];
   const out: DeleteOptions & { dryRun?: boolean } = {};
   const grace = pick('gracePeriodSeconds');
   if (grace !== undefined && grace !== null) {
     const n = Number(grace);
-    if (!Number.isInteger(n)) throw apiErrors.badRequest(`gracePeriodSeconds must be an integer, got ${JSON.stringify(grace)}`);
+    if (!Number.isSafeInteger(n)) throw apiErrors.badRequest(`gracePeriodSeconds must be an integer, got ${JSON.stringify(grace)}`);
     out.gracePeriodSeconds = Math.max(0, n);
   }
   const policy = pick('propagationPolicy');
