@@ -8,6 +8,7 @@
 import type { FastifyRequest } from 'fastify';
 import { ApplySchema, FieldSet, fieldManagerFor, fieldPath, updateManagedFields, validateFieldManager, type WriteContext } from '../apply/index.js';
 import { apiErrors } from '../errors/api-error.js';
+import type { SchemaRegistry } from '../schema/schema-registry.js';
 import type { JsonObject } from '../apply/json-value.js';
 import { apiVersionOf, type KubeObject, type RequestContext, type ResourceDef } from '../catalogue/resource-def.js';
 import type { FieldValidator } from './field-validation.js';
@@ -32,13 +33,25 @@ function ignoredFields(def: ResourceDef, subresource: string | undefined): Field
   return undefined;
 }
 
+// An ApplySchema caches the schema nodes it derives; one per kind and schema registry,
+// not one per request, so a write does not rebuild the kind's schema tree.
+const applySchemas = new WeakMap<SchemaRegistry, Map<string, ApplySchema>>();
+
+function applySchemaFor(registry: SchemaRegistry, rootId: string): ApplySchema {
+  let byRoot = applySchemas.get(registry);
+  if (!byRoot) applySchemas.set(registry, (byRoot = new Map()));
+  let schema = byRoot.get(rootId);
+  if (!schema) byRoot.set(rootId, (schema = new ApplySchema(registry, rootId)));
+  return schema;
+}
+
 /** the write context apply and managedFields upkeep need, or undefined for a kind without a schema */
 export function writeContextFor(fields: FieldValidator, def: ResourceDef, ctx: RequestContext, subresource: string | undefined): WriteContext | undefined {
   const rootId = fields.rootIdOf(def);
   if (!rootId) return undefined;
   const ignored = ignoredFields(def, subresource);
   return {
-    schema: new ApplySchema(fields.registry(), rootId),
+    schema: applySchemaFor(fields.registry(), rootId),
     schemas: fields.registry(),
     apiVersion: apiVersionOf(def),
     ...(subresource ? { subresource } : {}),
