@@ -2,6 +2,7 @@
  * Cell helpers shared by kinds' printer columns, matching kube's table printers
  * (pkg/printers/internalversion) so `kubectl get` reads the same as against a real cluster.
  */
+import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import type { KubeObject, PrinterColumn } from '../catalogue/resource-def.js';
 import { timestampAge } from '../table/age.js';
 
@@ -55,4 +56,11 @@ export const ageColumn: PrinterColumn = {
 /** A column reading one value; a small shorthand for the many one-liners. */
 export function column(name: string, type: PrinterColumn['type'], description: string, cell: PrinterColumn['cell'], priority = 0): PrinterColumn {
   return { name, type, description, priority, cell };
+}
+
+/** kube's layoutContainerCells: a pod spec's container names and images, comma-joined */
+export function containerCells(spec: V1PodSpec | undefined): { names: string; images: string } {
+  const list: unknown[] = Array.isArray(spec?.containers) ? spec.containers : [];
+  const containers = list.filter((c): c is V1Container => c !== null && typeof c === 'object');
+  return { names: containers.map((c) => c.name ?? '').join(','), images: containers.map((c) => c.image ?? '').join(',') };
 }

@@ -9,7 +9,7 @@ import { goIntOrString, goInvalid } from './go-values.js';
 export const PERCENT_ERROR =
   "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
 
-const isPercent = (s: string) => /^[0-9]+%$/.test(s);
+export const isPercent = (s: string) => /^[0-9]+%$/.test(s);
 
 /** ValidatePositiveIntOrPercent */
 export function validateIntOrPercent(v: unknown, field: string): FieldError[] {

@@ -7,8 +7,8 @@
 import type { V1PodSpec } from '@kubernetes/client-node';
 import { fieldErrors, type FieldError } from '../../errors/field-error.js';
 import { labelSelectorMatcher, validateLabelSelector, type LabelSelector } from '../../selectors/label-selector.js';
-import { validateAnnotations, validateLabels } from '../../validation/object-meta.js';
-import { defaultPodSpec, validatePodSpecAt } from '../core/pods.js';
+import { validatePodTemplateMetadata, validatePodTemplateSpec } from '../core/pod-template-spec.js';
+import { defaultPodSpec } from '../core/pods.js';
 import { childRecord } from './field-checks.js';
 import { goInvalid, goLabelSelector, goStringMap } from './go-values.js';
 
@@ -30,17 +30,12 @@ export function defaultPodTemplate(spec: Record<string, unknown>): void {
 
 /** the template's labels and annotations; kube reports them at `template.labels`, not `template.metadata.labels` */
 export function validateTemplateMetadata(spec: Record<string, unknown>, path = 'spec.template'): FieldError[] {
-  const meta = templateOf(spec).metadata ?? {};
-  return [...validateLabels(meta.labels, `${path}.labels`), ...validateAnnotations(meta.annotations, `${path}.annotations`)];
+  return validatePodTemplateMetadata(templateOf(spec), path);
 }
 
 /** ValidatePodTemplateSpec: metadata, the pod spec, and no ephemeral containers */
 export function validatePodTemplate(spec: Record<string, unknown>, path = 'spec.template'): FieldError[] {
-  const template = templateOf(spec);
-  const errs = [...validateTemplateMetadata(spec, path), ...validatePodSpecAt(template.spec, `${path}.spec`)];
-  if (Array.isArray(template.spec?.ephemeralContainers) && template.spec.ephemeralContainers.length > 0)
-    errs.push(fieldErrors.forbidden(`${path}.spec.ephemeralContainers`, 'ephemeral containers not allowed in pod template'));
-  return errs;
+  return validatePodTemplateSpec(templateOf(spec), path);
 }
 
 /**

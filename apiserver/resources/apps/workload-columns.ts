@@ -2,24 +2,22 @@
  * Printer columns the apps workloads share (kube's layoutContainerCells and the selector
  * column of `kubectl get -o wide`).
  */
+import type { V1PodSpec } from '@kubernetes/client-node';
 import type { KubeObject, PrinterColumn } from '../../catalogue/resource-def.js';
 import { formatLabelSelector, type LabelSelector } from '../../selectors/label-selector.js';
-import { column } from '../printing.js';
+import { column, containerCells } from '../printing.js';
 
 interface Workload {
-  spec?: { selector?: LabelSelector; template?: { spec?: { containers?: Array<{ name?: string; image?: string }> } } };
+  spec?: { selector?: LabelSelector; template?: { spec?: V1PodSpec } };
 }
 
-const containersOf = (obj: KubeObject) => {
-  const list = (obj as Workload).spec?.template?.spec?.containers;
-  return Array.isArray(list) ? list : [];
-};
+const cellsOf = (obj: KubeObject) => containerCells((obj as Workload).spec?.template?.spec);
 
 export const containersColumn: PrinterColumn = column(
   'Containers',
   'string',
   'Names of each container in the template.',
-  (o) => containersOf(o).map((c) => c?.name ?? '').join(','),
+  (o) => cellsOf(o).names,
   1,
 );
 
@@ -27,7 +25,7 @@ export const imagesColumn: PrinterColumn = column(
   'Images',
   'string',
   'Images referenced by each container in the template.',
-  (o) => containersOf(o).map((c) => c?.image ?? '').join(','),
+  (o) => cellsOf(o).images,
   1,
 );
 

@@ -3,17 +3,10 @@
  * (Jobs, CronJobs): CONTAINERS, IMAGES, SELECTOR, as layoutContainerCells and
  * metav1.FormatLabelSelector write them.
  */
-import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
+import type { V1PodSpec } from '@kubernetes/client-node';
 import type { KubeObject, PrinterColumn } from '../../catalogue/resource-def.js';
 import { formatLabelSelector, type LabelSelector } from '../../selectors/label-selector.js';
-import { column } from '../printing.js';
-import { isObject } from './pod-template.js';
-
-/** kube's layoutContainerCells: container names and images, comma-joined */
-export function containerCells(spec: V1PodSpec | undefined): { names: string; images: string } {
-  const containers: V1Container[] = Array.isArray(spec?.containers) ? spec.containers.filter(isObject) : [];
-  return { names: containers.map((c) => c.name ?? '').join(','), images: containers.map((c) => c.image ?? '').join(',') };
-}
+import { column, containerCells } from '../printing.js';
 
 /** metav1.FormatLabelSelector: "<none>" when it selects by nothing, "<error>" when unreadable */
 export function selectorCell(selector: LabelSelector | undefined): string {
