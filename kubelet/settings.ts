@@ -14,6 +14,8 @@ export interface KubeletSettings {
   nodeStatusReportFrequencyMs: number;
   /** re-sync every pod this often, even without events (kube: syncFrequency 1 min) */
   podResyncIntervalMs: number;
+  /** ask the runtime for container state changes this often (kube's PLEG relist: 1 s) */
+  plegRelistIntervalMs: number;
   /** CrashLoopBackOff: first delay, doubling up to the max (kube: 10 s, 5 min) */
   crashLoopBackoffInitialMs: number;
   crashLoopBackoffMaxMs: number;
@@ -33,6 +35,7 @@ export const DEFAULT_KUBELET_SETTINGS: KubeletSettings = {
   nodeStatusUpdateFrequencyMs: 10_000,
   nodeStatusReportFrequencyMs: 5 * 60_000,
   podResyncIntervalMs: 60_000,
+  plegRelistIntervalMs: 1_000,
   crashLoopBackoffInitialMs: 10_000,
   crashLoopBackoffMaxMs: 5 * 60_000,
   crashLoopBackoffResetMs: 10 * 60_000,

@@ -14,6 +14,13 @@ export const CONTAINER_RESTART_COUNT_ANNOTATION = 'io.kubernetes.container.resta
 export const CONTAINER_HASH_ANNOTATION = 'io.kubernetes.container.hash';
 export const CONTAINER_TERMINATION_MESSAGE_PATH_ANNOTATION = 'io.kubernetes.container.terminationMessagePath';
 export const CONTAINER_TERMINATION_MESSAGE_POLICY_ANNOTATION = 'io.kubernetes.container.terminationMessagePolicy';
+/**
+ * k8ts: which kind of container this is ('init', 'sidecar' — an init container with
+ * restartPolicy Always — or 'regular'). CRI does not say; the simulated runtime needs it
+ * so init containers finish (exit 0 at once) by default while others run on.
+ */
+export const CONTAINER_TYPE_ANNOTATION = 'k8ts.io/container-type';
+export type ContainerType = 'init' | 'sidecar' | 'regular';
 export const POD_TERMINATION_GRACE_PERIOD_ANNOTATION = 'io.kubernetes.pod.terminationGracePeriod';
 
 export interface PodIdentity {
