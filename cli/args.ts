@@ -4,12 +4,12 @@
  * mistake gets our own one-line message instead of parseArgs' multi-sentence one.
  */
 import { parseArgs } from 'node:util';
-import { BOOLEAN_FLAGS, FLAGS, UsageError, resolveClusterOptions, toClusterOptions, type ClusterOptions, type RawClusterOptions } from './options.js';
+import { BOOLEAN_FLAGS, FLAGS, UsageError, resolveClusterOptions, toClusterOptions, type ClusterOptions, type EmbedderOnlyOption, type RawClusterOptions } from './options.js';
 
 export type Command =
   | { kind: 'help'; topic: 'main' | 'up' }
   | { kind: 'version' }
-  | { kind: 'up'; options: Required<Omit<ClusterOptions, 'logger'>> };
+  | { kind: 'up'; options: Required<Omit<ClusterOptions, EmbedderOnlyOption>> };
 
 const KEY_OF_FLAG = new Map(Object.entries(FLAGS).map(([key, flag]) => [flag, key as keyof RawClusterOptions]));
 

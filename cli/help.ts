@@ -26,6 +26,7 @@ Flags:
   --service-cidr CIDR   IPv4 range for service IPs, /12 to /28 (default ${DEFAULTS.serviceCIDR})
   --log-level L         ${LOG_LEVELS.join('|')} (default ${DEFAULTS.logLevel})
   --token-auth-file F   bearer tokens, CSV lines token,user,uid,"group1,group2" (default none)
+  --node-capacity C     what each simulated node offers (default ${DEFAULTS.nodeCapacity})
   --anonymous           requests without credentials run as system:anonymous instead of
                         getting 401 (default off; /healthz, /livez, /readyz, /version are
                         always open)

@@ -23,8 +23,9 @@ t.test('defaults', async (t) => {
     logLevel: 'info',
     tokenAuthFile: '',
     anonymous: false,
+    nodeCapacity: 'cpu=4,memory=8Gi,pods=110',
   });
-  t.match(resolveClusterOptions({}), { ...DEFAULTS, dataDir: resolve(DEFAULTS.dataDir), podCIDR: { prefix: 16 }, serviceCIDR: { prefix: 12 } });
+  t.match(resolveClusterOptions({}), { ...DEFAULTS, dataDir: resolve(DEFAULTS.dataDir), podCIDR: { prefix: 16 }, serviceCIDR: { prefix: 12 }, nodeCapacity: { cpu: '4', memory: '8Gi', pods: '110' } });
 });
 
 // [flag, value, expected option value] — each accepted
@@ -54,6 +55,7 @@ const good: Array<[string, string, unknown]> = [
   ['--token-auth-file', 'tokens.csv', resolve('tokens.csv')],
   ['--token-auth-file', '/etc/k8ts/tokens.csv', '/etc/k8ts/tokens.csv'],
   ['--token-auth-file', '', ''],
+  ['--node-capacity', 'cpu=2, memory=1Gi,pods=10', 'cpu=2,memory=1Gi,pods=10'],
   ...['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l): [string, string, unknown] => ['--log-level', l, l]),
 ];
 
@@ -68,6 +70,7 @@ const KEY: Record<string, string> = {
   '--service-cidr': 'serviceCIDR',
   '--log-level': 'logLevel',
   '--token-auth-file': 'tokenAuthFile',
+  '--node-capacity': 'nodeCapacity',
 };
 
 t.test('--anonymous takes no value; =true and =false also work', async (t) => {
@@ -119,6 +122,7 @@ const bad: Array<[string[], string]> = [
   [['--service-cidr', '10.244.0.0/16'], '--pod-cidr 10.244.0.0/16 overlaps --service-cidr 10.244.0.0/16'],
   [['--anonymous=yes'], '--anonymous must be true or false, got "yes"'],
   [['--anonymous', '--anonymous'], '--anonymous given more than once'],
+  [['--node-capacity', 'cpu=four'], '--node-capacity: "four" is not a quantity for cpu'],
   [['--log-level', 'verbose'], '--log-level must be one of fatal|error|warn|info|debug|trace|silent, got "verbose"'],
 ];
 

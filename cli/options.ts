@@ -7,6 +7,9 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
+import type { Clock } from '../client/clock.js';
+import type { KubeletSettings } from '../kubelet/settings.js';
+import { parseNodeCapacity, type NodeCapacity } from './node-capacity.js';
 import { cidrsOverlap, parseIpv4Cidr, subnetCount, type Ipv4Cidr } from './cidr.js';
 import { UsageError } from './errors.js';
 
@@ -47,9 +50,18 @@ export interface ClusterOptions {
   tokenAuthFile?: string;
   /** --anonymous: requests without credentials run as system:anonymous instead of getting 401 (default false) */
   anonymous?: boolean;
+  /** --node-capacity: what each simulated node offers (default cpu=4,memory=8Gi,pods=110) */
+  nodeCapacity?: string;
   /** embedders: log through this pino logger instead of creating one */
   logger?: Logger;
+  /** embedders and tests: kubelet timings (heartbeats, backoffs, log rotation) instead of kube's defaults */
+  kubelet?: Partial<KubeletSettings>;
+  /** embedders and tests: the clock kubelets run on (default the real one) */
+  clock?: Clock;
 }
+
+/** Options only code can pass (objects, not flags); DEFAULTS and FLAGS leave them out. */
+export type EmbedderOnlyOption = 'logger' | 'kubelet' | 'clock';
 
 export interface ResolvedClusterOptions {
   dataDir: string;
@@ -64,6 +76,7 @@ export interface ResolvedClusterOptions {
   /** absolute path, or '' for none */
   tokenAuthFile: string;
   anonymous: boolean;
+  nodeCapacity: NodeCapacity;
 }
 
 export const DEFAULTS = {
@@ -78,7 +91,8 @@ export const DEFAULTS = {
   logLevel: 'info',
   tokenAuthFile: '',
   anonymous: false,
-} as const satisfies Required<Omit<ClusterOptions, 'logger'>>;
+  nodeCapacity: 'cpu=4,memory=8Gi,pods=110',
+} as const satisfies Required<Omit<ClusterOptions, EmbedderOnlyOption>>;
 
 
 type Key = keyof typeof DEFAULTS;
@@ -99,6 +113,7 @@ export const FLAGS: Record<Key, string> = {
   logLevel: '--log-level',
   tokenAuthFile: '--token-auth-file',
   anonymous: '--anonymous',
+  nodeCapacity: '--node-capacity',
 };
 
 /** Flags that take no value (`--anonymous`; `--anonymous=false` also works). */
@@ -179,6 +194,9 @@ export function resolveClusterOptions(options: RawClusterOptions, source: Source
     throw new UsageError(`${label('tokenAuthFile', source)} must be a file path, got ${shown(tokenAuthFile)}`);
   }
   const anonymous = toBool('anonymous', source, get('anonymous'));
+  const capacityRaw = get('nodeCapacity');
+  const nodeCapacity = typeof capacityRaw === 'string' ? parseNodeCapacity(capacityRaw) : `expected text like ${DEFAULTS.nodeCapacity}`;
+  if (typeof nodeCapacity === 'string') throw new UsageError(`${label('nodeCapacity', source)}: ${nodeCapacity}`);
 
   const room = subnetCount(podCIDR, NODE_POD_CIDR_PREFIX);
   if (nodes > room) {
@@ -202,10 +220,14 @@ export function resolveClusterOptions(options: RawClusterOptions, source: Source
     logLevel,
     tokenAuthFile: tokenAuthFile === '' ? '' : resolve(tokenAuthFile),
     anonymous,
+    nodeCapacity,
   };
 }
 
 /** Back from resolved to plain options (what `k8ts up` hands to startCluster). */
-export function toClusterOptions(r: ResolvedClusterOptions): Required<Omit<ClusterOptions, 'logger'>> {
-  return { ...r, podCIDR: r.podCIDR.text, serviceCIDR: r.serviceCIDR.text };
+export function toClusterOptions(r: ResolvedClusterOptions): Required<Omit<ClusterOptions, EmbedderOnlyOption>> {
+  const nodeCapacity = Object.entries(r.nodeCapacity)
+    .map(([name, quantity]) => `${name}=${quantity}`)
+    .join(',');
+  return { ...r, podCIDR: r.podCIDR.text, serviceCIDR: r.serviceCIDR.text, nodeCapacity };
 }
