@@ -41,10 +41,11 @@ async function waitForKubeconfig(path: string, child: ChildProcess, timeoutMs: n
   throw new Error(`k8ts up did not write ${path} within ${timeoutMs} ms`);
 }
 
-export async function startServerProcess(dataDir: string, backend: 'level' | 'memory'): Promise<ServerProcess> {
+/** `upArgs` are extra `k8ts up` flags; the default runs the control plane alone. */
+export async function startServerProcess(dataDir: string, backend: 'level' | 'memory', upArgs: string[] = ['--nodes', '0']): Promise<ServerProcess> {
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the server alone
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, CLI, 'up', '--data-dir', dataDir, '--port', '0', '--store', backend, '--nodes', '0', '--log-level', 'error'];
+  const args = [...nodeArgs, CLI, 'up', '--data-dir', dataDir, '--port', '0', '--store', backend, '--log-level', 'error', ...upArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {

@@ -1,0 +1,146 @@
+/**
+ * Pod startup bench: `k8ts up --nodes 10 --runtime simulated` in a child process; 1,000
+ * pods with spec.nodeName set (no scheduler involved) and zero simulated start latency,
+ * created 50 at a time round-robin across the nodes. Each pod's latency runs from its
+ * create's 201 to the watch event that first shows it phase Running — API + kubelet
+ * overhead, nothing else. Prints a table, then one JSON line (the last line).
+ *
+ *   npm run build && npm run bench:pods -- [--pods 1000] [--nodes 10] [--concurrency 50]
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ApiClient } from '../api/client.js';
+import { startServerProcess } from '../api/server-process.js';
+import { Latencies, round, runConcurrent } from '../store/measure.js';
+
+const USAGE = `usage: bench:pods [options]
+  --pods N          pods to start (default 1000)
+  --nodes N         simulated nodes (default 10)
+  --concurrency N   creates in flight (default 50)
+  --store level|memory  backend (default level)
+  --timeout-s S     give up waiting for Running after S seconds (default 120)`;
+
+interface Args {
+  pods: number;
+  nodes: number;
+  concurrency: number;
+  store: 'level' | 'memory';
+  timeoutS: number;
+}
+
+function parse(): Args {
+  const { values } = parseArgs({
+    options: {
+      pods: { type: 'string' },
+      nodes: { type: 'string' },
+      concurrency: { type: 'string' },
+      store: { type: 'string' },
+      'timeout-s': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const int = (raw: string | undefined, fallback: number, name: string) => {
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+    return n;
+  };
+  const store = values.store ?? 'level';
+  if (store !== 'level' && store !== 'memory') throw new Error('--store must be level or memory');
+  return {
+    pods: int(values.pods, 1000, 'pods'),
+    nodes: int(values.nodes, 10, 'nodes'),
+    concurrency: int(values.concurrency, 50, 'concurrency'),
+    store,
+    timeoutS: int(values['timeout-s'], 120, 'timeout-s'),
+  };
+}
+
+const NS = 'default';
+const podName = (i: number) => `bench-${i}`;
+
+const podBody = (i: number, nodes: number) =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: podName(i), namespace: NS, annotations: { 'sim.k8ts.io/start-ms': '0' } },
+    spec: { nodeName: `k8ts-node-${(i % nodes) + 1}`, containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }] },
+  });
+
+async function main(): Promise<void> {
+  const args = parse();
+  const dataDir = await mkdtemp(join(tmpdir(), 'k8ts-bench-pods-'));
+  const server = await startServerProcess(dataDir, args.store, ['--nodes', String(args.nodes), '--runtime', 'simulated']);
+  const client = new ApiClient(server.url, server.credentials, args.concurrency + 8);
+  try {
+    const list = await client.request('GET', `/api/v1/namespaces/${NS}/pods?limit=1`);
+    const rv = (JSON.parse(list.body.toString()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+
+    const createdAt = new Map<string, number>();
+    const latencies = new Latencies(args.pods);
+    let running = 0;
+    let lastRunningAt = 0;
+    let allRunning!: () => void;
+    const done = new Promise<void>((resolve) => (allRunning = resolve));
+    const runningAt = new Map<string, number>();
+    const watch = await client.watch(`/api/v1/namespaces/${NS}/pods?watch=true&resourceVersion=${rv}`, (line, at) => {
+      const event = JSON.parse(line) as { object: { metadata: { name: string }; status?: { phase?: string } } };
+      const name = event.object.metadata.name;
+      if (event.object.status?.phase !== 'Running' || runningAt.has(name)) return;
+      runningAt.set(name, at);
+      const created = createdAt.get(name);
+      if (created !== undefined) latencies.add(at - created);
+      lastRunningAt = at;
+      if (++running === args.pods) allRunning();
+    });
+
+    const start = performance.now();
+    const creates = await runConcurrent(args.pods, args.concurrency, async (i) => {
+      const res = await client.request('POST', `/api/v1/namespaces/${NS}/pods`, podBody(i, args.nodes));
+      if (res.status !== 201) throw new Error(`create ${podName(i)}: HTTP ${res.status} ${res.body.toString().slice(0, 200)}`);
+      createdAt.set(podName(i), res.endAt);
+      // a watch event that beat the 201 back to us
+      const seen = runningAt.get(podName(i));
+      if (seen !== undefined) latencies.add(Math.max(0, seen - res.endAt));
+      return true;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      done.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), args.timeoutS * 1000))),
+    ]);
+    clearTimeout(timer);
+    watch.close();
+    if (timedOut) throw new Error(`only ${running} of ${args.pods} pods reached Running within ${args.timeoutS} s`);
+
+    const totalS = (lastRunningAt - start) / 1000;
+    const result = {
+      sim_p50_ms: round(latencies.percentile(50), 1),
+      sim_p99_ms: round(latencies.percentile(99), 1),
+      sim_pods_s: Math.round(args.pods / totalS),
+    };
+    process.stdout.write(
+      [
+        `pods ${args.pods} on ${args.nodes} simulated nodes, ${args.concurrency} creates in flight, ${args.store} store`,
+        `creates:            ${Math.round(creates.opsPerSec)}/s`,
+        `created -> Running: p50 ${result.sim_p50_ms} ms, p99 ${result.sim_p99_ms} ms, max ${round(latencies.max(), 1)} ms`,
+        `all Running after:  ${round(totalS, 2)} s (${result.sim_pods_s} pods/s)`,
+        JSON.stringify(result),
+      ].join('\n') + '\n',
+    );
+  } finally {
+    client.close();
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:pods: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
