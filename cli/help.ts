@@ -5,6 +5,8 @@ export const MAIN_HELP = `k8ts — a Kubernetes-style control plane in one Node.
 
 Usage:
   k8ts up [flags]     run a cluster in the foreground (see k8ts up --help)
+  k8ts runtime --socket PATH [flags]
+                      serve a container runtime on a unix socket (see k8ts runtime --help)
   k8ts --help         show this help
   k8ts --version      print the version
 `;

@@ -55,6 +55,11 @@ async function shutdown(stop: () => Promise<void>): Promise<never> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'runtime') {
+    // its own flags and help (cli/runtime-command.ts); loaded only when asked for
+    const { runRuntimeCommand } = await import('./runtime-command.js');
+    return runRuntimeCommand(argv.slice(1));
+  }
   const command = parseCommandLine(argv);
   switch (command.kind) {
     case 'help':

@@ -214,6 +214,12 @@ export class SimulatedContainer {
     if (waiters) void this.output.then(() => waiters.forEach((w) => w.resolve()));
   }
 
+  /** recreate the log file after the kubelet rotated it away (queued behind pending writes) */
+  reopenLog(): Promise<void> {
+    if (this.logPath) this.queueOutput(() => appendLog(this.logPath, ''), this.logPath);
+    return this.output;
+  }
+
   /** sim.k8ts.io/log-every-ms: one `tick <n>` line per period until the container exits */
   private tick(everyMs: number, n: number): void {
     this.cancelTick = this.env.clock.setTimer(everyMs, () => {

@@ -299,8 +299,10 @@ export class SimulatedRuntime implements Runtime {
     this.assertOpen();
     const container = this.getContainer(req.containerId);
     if (container.state !== 'CONTAINER_RUNNING') throw new CriError('FailedPrecondition', `container ${container.id} is not running`);
-    // Nothing to reopen: every write opens the file anew, so a rotated log is simply
-    // recreated by the next write.
+    // Every write opens the file anew, so there is no descriptor to reopen; but CRI says
+    // the file exists again once this returns (the kubelet serves logs from it), so make
+    // it now, empty, rather than at the next write.
+    await container.reopenLog();
     return {};
   }
 

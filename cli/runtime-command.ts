@@ -1,0 +1,157 @@
+/**
+ * `k8ts runtime --socket PATH`: serve a container runtime over the CRI-style unix socket
+ * (kubelet/cri/socket-server.ts), the way containerd serves its CRI socket, so a kubelet
+ * in another process — or on another k8ts build — can drive it with connectRuntime().
+ *
+ * Only the simulated runtime is served for now; runc will join it. The runtime runs until
+ * SIGINT or SIGTERM, then the socket is closed and removed.
+ */
+import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
+import type { Runtime } from '../kubelet/cri/api.js';
+import { StartupError, UsageError } from './errors.js';
+import { DEFAULTS, LOG_LEVELS, type LogLevel } from './options.js';
+
+export const RUNTIME_CHOICES = ['simulated'] as const;
+export type ServedRuntime = (typeof RUNTIME_CHOICES)[number];
+
+/** a /24 like the one `k8ts up` gives its first node */
+export const DEFAULT_RUNTIME_POD_CIDR = '10.244.1.0/24';
+
+export const RUNTIME_HELP = `Usage: k8ts runtime --socket PATH [flags]
+
+Serves a container runtime on a unix socket (mode 0600) until SIGINT or SIGTERM; a
+kubelet reaches it with the CRI-style RuntimeService and ImageService over that socket.
+A stale socket file is replaced; one a live runtime serves on is not.
+
+Flags:
+  --socket PATH         the unix socket to serve on (required)
+  --runtime R           ${RUNTIME_CHOICES.join('|')} (default simulated; runc is not served yet)
+  --data-dir DIR        the runtime's state directory (default ${DEFAULTS.dataDir}; the simulated
+                        runtime keeps nothing there)
+  --pod-cidr CIDR       IPv4 range the simulated runtime gives pod IPs from (default ${DEFAULT_RUNTIME_POD_CIDR})
+  --log-level L         ${LOG_LEVELS.join('|')} (default ${DEFAULTS.logLevel})
+  -h, --help            show this help
+`;
+
+export interface RuntimeCommandOptions {
+  socket: string;
+  runtime: ServedRuntime;
+  dataDir: string;
+  podCIDR: string;
+  logLevel: LogLevel;
+}
+
+export type RuntimeCommand = { kind: 'help' } | { kind: 'serve'; options: RuntimeCommandOptions };
+
+const STRING_FLAGS = ['socket', 'runtime', 'data-dir', 'pod-cidr', 'log-level'] as const;
+
+export function parseRuntimeCommand(args: readonly string[]): RuntimeCommand {
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: { ...Object.fromEntries(STRING_FLAGS.map((f) => [f, { type: 'string' as const }])), help: { type: 'boolean', short: 'h' } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const given = new Map<string, string>();
+  let help = false;
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') continue;
+    if (token.kind === 'positional') throw new UsageError(`unexpected argument ${JSON.stringify(token.value)} for "k8ts runtime" (see k8ts runtime --help)`);
+    if (token.name === 'help') {
+      help = true;
+      continue;
+    }
+    if (!(STRING_FLAGS as readonly string[]).includes(token.name) || token.rawName !== `--${token.name}`) {
+      throw new UsageError(`unknown flag ${token.rawName} for "k8ts runtime" (see k8ts runtime --help)`);
+    }
+    if (given.has(token.name)) throw new UsageError(`${token.rawName} given more than once`);
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
+      throw new UsageError(`${token.rawName} needs a value (see k8ts runtime --help)`);
+    }
+    given.set(token.name, token.value);
+  }
+  if (help) return { kind: 'help' };
+
+  const socket = given.get('socket');
+  if (socket === undefined || socket.trim() === '') throw new UsageError('k8ts runtime needs --socket PATH (see k8ts runtime --help)');
+  const runtime = given.get('runtime') ?? 'simulated';
+  if (runtime === 'runc' || runtime === 'auto') throw new UsageError(`--runtime ${runtime} cannot be served yet; use --runtime simulated`);
+  if (!(RUNTIME_CHOICES as readonly string[]).includes(runtime)) throw new UsageError(`--runtime must be one of ${RUNTIME_CHOICES.join(', ')}, got ${JSON.stringify(runtime)}`);
+  const logLevel = given.get('log-level') ?? DEFAULTS.logLevel;
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+  const dataDir = given.get('data-dir') ?? DEFAULTS.dataDir;
+  if (dataDir.trim() === '') throw new UsageError('--data-dir must be a directory path');
+  return {
+    kind: 'serve',
+    options: { socket, runtime: runtime as ServedRuntime, dataDir, podCIDR: given.get('pod-cidr') ?? DEFAULT_RUNTIME_POD_CIDR, logLevel: logLevel as LogLevel },
+  };
+}
+
+export interface ServingRuntime {
+  socketPath: string;
+  /** closes the socket, then the runtime */
+  stop(): Promise<void>;
+}
+
+/** build the chosen runtime and serve it; everything but signals, so tests can drive it */
+export async function startRuntimeService(options: RuntimeCommandOptions, logger?: Logger): Promise<ServingRuntime> {
+  // loaded here, not at the top: `k8ts up` and `--help` need none of it
+  const [{ createSimulatedRuntime }, { serveRuntime }] = await Promise.all([import('../kubelet/runtime/simulated/index.js'), import('../kubelet/cri/socket-server.js')]);
+  let runtime: Runtime;
+  try {
+    runtime = createSimulatedRuntime({ podCIDR: options.podCIDR, logger });
+  } catch (err) {
+    throw new UsageError(`--pod-cidr ${JSON.stringify(options.podCIDR)}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  let server;
+  try {
+    server = await serveRuntime(runtime, options.socket, {
+      onConnectionError: (err) => logger?.warn({ err }, 'dropped a runtime client connection'),
+    });
+  } catch (err) {
+    await runtime.close();
+    throw new StartupError(`cannot serve on ${options.socket}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  logger?.info({ socket: options.socket, runtime: options.runtime, podCIDR: options.podCIDR }, 'runtime serving');
+  return {
+    socketPath: server.socketPath,
+    stop: async () => {
+      await server.close();
+      await runtime.close();
+    },
+  };
+}
+
+/** `k8ts runtime …` in the foreground: serve until SIGINT/SIGTERM, then exit 0 */
+export async function runRuntimeCommand(args: readonly string[]): Promise<void> {
+  const command = parseRuntimeCommand(args);
+  if (command.kind === 'help') {
+    process.stdout.write(RUNTIME_HELP);
+    return;
+  }
+  const { createLogger } = await import('./logger.js');
+  const log = createLogger(command.options.logLevel);
+  let stopRequested = false;
+  let serving: ServingRuntime | undefined;
+  const shutdown = async (service: ServingRuntime) => {
+    try {
+      await service.stop();
+    } catch (err) {
+      log.error({ err }, 'runtime did not stop cleanly');
+      process.exit(1);
+    }
+    process.exit(0);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    log.info(`${signal} received, closing the runtime socket (send it again to exit at once)`);
+    if (serving) void shutdown(serving);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  serving = await startRuntimeService(command.options, log);
+  if (stopRequested) await shutdown(serving);
+}
