@@ -60,6 +60,31 @@ export interface SubresourceDef {
    * Subresources without handlers ('status') are served by the generic registry.
    */
   create?: (call: SubresourceCall) => Promise<{ code: number; body: unknown }>;
+  /**
+   * Serves GET on the subresource with a raw body (pods/log: kube's ResourceStreamer):
+   * gets the parent's identity and the query; a Readable body is piped to the client as
+   * bytes arrive, and `signal` aborts when the client goes away.
+   */
+  stream?: (call: SubresourceStreamCall) => Promise<StreamResponse>;
+}
+
+/** What a streaming GET handler is given. */
+export interface SubresourceStreamCall {
+  def: ResourceDef;
+  namespace: string;
+  name: string;
+  /** the query string, as parsed (repeated keys are arrays) */
+  query: Record<string, string | string[] | undefined>;
+  ctx: RequestContext;
+  registry: SubresourceRegistry;
+  services: ServerServices;
+  signal: AbortSignal;
+}
+
+export interface StreamResponse {
+  code: number;
+  contentType: string;
+  body: NodeJS.ReadableStream | string;
 }
 
 /** What a subresource handler is given; `registry` is the generic registry (opaque here). */

@@ -21,16 +21,32 @@ export interface ServerServices {
   authenticateToken?(token: string, audiences: readonly string[], now: Date): TokenOutcome;
   /** TokenRequest (serviceaccounts/token); absent: no issuer, the subresource is not served */
   serviceAccountTokens?: ServiceAccountTokens;
+  /**
+   * How the API server calls kubelets (pods/log): its client certificate and the CA that
+   * signs kubelet serving certificates. Absent: those subresources answer 503.
+   */
+  kubeletClient?: KubeletClientCredentials;
+}
+
+export interface KubeletClientCredentials {
+  cert: string;
+  key: string;
+  ca: string;
 }
 
 /**
  * The services of an API server that authenticates with `authentication` (the same
  * options its request hook gets, so TokenReview and requests agree).
  */
-export function buildServerServices(authentication: AuthenticationOptions, serviceAccountTokens?: ServiceAccountTokens): ServerServices {
+export function buildServerServices(
+  authentication: AuthenticationOptions,
+  serviceAccountTokens?: ServiceAccountTokens,
+  kubeletClient?: KubeletClientCredentials,
+): ServerServices {
   return {
     authorize,
     authenticateToken: (token, audiences, now) => authenticateToken(token, authentication, audiences, now),
     ...(serviceAccountTokens ? { serviceAccountTokens } : {}),
+    ...(kubeletClient ? { kubeletClient } : {}),
   };
 }

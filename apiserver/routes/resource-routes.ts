@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/types.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { apiVersionOf, type ClusterSettings, type KubeObject, type RequestContext, type ResourceDef, type Verb } from '../catalogue/resource-def.js';
+import { apiVersionOf, type ClusterSettings, type KubeObject, type RequestContext, type ResourceDef, type SubresourceDef, type SubresourceStreamCall, type Verb } from '../catalogue/resource-def.js';
 import type { ServerServices } from '../catalogue/server-services.js';
 import { authorize } from '../auth/authorizer.js';
 import { readScaleRequest, scaleOf, writePath } from '../registry/scale.js';
@@ -78,6 +78,8 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
     }
 
     if (verb === 'GET') {
+      const streamer = name !== undefined && subresource ? def.subresources.find((s) => s.name === subresource)?.stream : undefined;
+      if (streamer && name !== undefined) return serveStream(reply, streamer, { def, namespace, name, query, ctx, registry, services });
       if (name !== undefined) {
         if (subresource && subresource !== 'status') throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
         checkResourceVersionParam(Array.isArray(query.resourceVersion) ? query.resourceVersion[0] : query.resourceVersion);
@@ -188,6 +190,19 @@ export function registerResourceRoutes(app: FastifyInstance, opts: ResourceRoute
   }
 }
 
+
+/** A streaming GET (pods/log): the handler's body goes out as it arrives; a client that leaves aborts it. */
+async function serveStream(
+  reply: FastifyReply,
+  streamer: NonNullable<SubresourceDef['stream']>,
+  call: Omit<SubresourceStreamCall, 'signal'>,
+) {
+  const gone = new AbortController();
+  // the response's close (not the request's: that fires once a GET is read) means the client left or we finished
+  reply.raw.on('close', () => gone.abort());
+  const r = await streamer({ ...call, signal: gone.signal });
+  return reply.code(r.code).type(r.contentType).send(r.body);
+}
 
 /** the kube verb of a request on a resource (not a subresource), to check against def.verbs */
 function kubeVerbOf(method: string, name: string | undefined, query: Query): Verb {

@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { issueClientCert, loadOrCreatePki, nodeName, servingNames, type PkiOptions } from './pki.js';
+import { issueClientCert, kubeletServingNames, loadOrCreatePki, nodeName, servingNames, type PkiOptions } from './pki.js';
 
 type T = { teardown(fn: () => unknown): void };
 
@@ -28,12 +28,13 @@ t.test('first start makes the CA, the serving and every client certificate; keys
   const pki = await loadOrCreatePki(dir, OPTIONS);
   t.same(
     pki.issued.map((i) => i.file).sort(),
-    ['admin', 'apiserver', 'ca', 'kube-controller-manager', 'kube-scheduler', 'kubelet-k8ts-node-1', 'kubelet-k8ts-node-2'],
+    ['admin', 'apiserver', 'apiserver-kubelet-client', 'ca', 'kube-controller-manager', 'kube-scheduler', 'kubelet-k8ts-node-1', 'kubelet-k8ts-node-2', 'kubelet-serving-k8ts-node-1', 'kubelet-serving-k8ts-node-2'],
   );
   t.same(Object.keys(await snapshot(dir)), [
-    'admin.crt', 'admin.key', 'apiserver.crt', 'apiserver.key', 'ca.crt', 'ca.key',
+    'admin.crt', 'admin.key', 'apiserver-kubelet-client.crt', 'apiserver-kubelet-client.key', 'apiserver.crt', 'apiserver.key', 'ca.crt', 'ca.key',
     'kube-controller-manager.crt', 'kube-controller-manager.key', 'kube-scheduler.crt', 'kube-scheduler.key',
     'kubelet-k8ts-node-1.crt', 'kubelet-k8ts-node-1.key', 'kubelet-k8ts-node-2.crt', 'kubelet-k8ts-node-2.key',
+    'kubelet-serving-k8ts-node-1.crt', 'kubelet-serving-k8ts-node-1.key', 'kubelet-serving-k8ts-node-2.crt', 'kubelet-serving-k8ts-node-2.key',
   ]);
   t.equal((await stat(pki.dir)).mode & 0o777, 0o700);
   for (const file of await readdir(pki.dir)) {
@@ -118,6 +119,7 @@ t.test('a restart makes only what is missing or unusable', async (t) => {
     { file: 'kubelet-k8ts-node-1', reason: 'unreadable' },
     { file: 'kubelet-k8ts-node-2', reason: 'key does not match the certificate' },
     { file: 'kubelet-k8ts-node-3', reason: 'missing' },
+    { file: 'kubelet-serving-k8ts-node-3', reason: 'missing' },
   ]);
   const after = await snapshot(dir);
   for (const file of ['ca.crt', 'ca.key', 'apiserver.crt', 'admin.crt', 'admin.key', 'kube-controller-manager.crt']) t.equal(after[file], before[file], `${file} kept`);
@@ -134,12 +136,13 @@ t.test('a key with a loose mode is made private again', async (t) => {
   t.equal((await stat(join(dir, 'pki', 'admin.key'))).mode & 0o777, 0o600);
 });
 
-t.test('a new --address that the serving certificate does not cover reissues it alone', async (t) => {
+t.test('a new --address that the serving certificates do not cover reissues them alone', async (t) => {
   const dir = await tempDir(t);
   await loadOrCreatePki(dir, OPTIONS);
   const before = await snapshot(dir);
   const moved = await loadOrCreatePki(dir, { ...OPTIONS, address: '10.9.8.7' });
-  t.same(moved.issued, [{ file: 'apiserver', reason: 'SANs do not cover 10.9.8.7' }]);
+  t.same(moved.issued.map((i) => i.file), ['apiserver', 'kubelet-serving-k8ts-node-1', 'kubelet-serving-k8ts-node-2']);
+  t.same(moved.issued[0], { file: 'apiserver', reason: 'SANs do not cover 10.9.8.7' });
   t.equal(new X509Certificate(moved.serving.cert).checkIP('10.9.8.7'), '10.9.8.7');
   const after = await snapshot(dir);
   t.not(after['apiserver.crt'], before['apiserver.crt']);
@@ -153,10 +156,12 @@ t.test('a new CA reissues everything it signed', async (t) => {
   await loadOrCreatePki(dir, OPTIONS);
   await unlink(join(dir, 'pki', 'ca.key'));
   const pki = await loadOrCreatePki(dir, OPTIONS);
-  t.equal(pki.issued.length, 7);
-  t.same(pki.issued.filter((i) => i.file !== 'ca').map((i) => i.reason), Array(6).fill('not signed by the current CA'));
+  t.equal(pki.issued.length, 10);
+  t.same(pki.issued.filter((i) => i.file !== 'ca').map((i) => i.reason), Array(9).fill('not signed by the current CA'));
   const ca = new X509Certificate(pki.ca.cert);
   for (const client of pki.clients.values()) t.ok(new X509Certificate(client.cert).verify(ca.publicKey), client.user);
+  t.ok(new X509Certificate(pki.kubeletClient.cert).verify(ca.publicKey), 'kubelet client');
+  for (const [node, pair] of pki.kubeletServing) t.ok(new X509Certificate(pair.cert).verify(ca.publicKey), `${node} serving`);
 });
 
 t.test('issueClientCert: more client certificates from the same CA', async (t) => {
@@ -179,4 +184,51 @@ t.test('timing: a restart does not load the X.509 library and is quick', async (
   await loadOrCreatePki(dir, OPTIONS);
   const ms = performance.now() - started;
   t.ok(ms < 200, `restart took ${ms.toFixed(1)} ms`);
+});
+
+t.test('the API server\'s kubelet client and each kubelet\'s serving certificate', async (t) => {
+  const dir = await tempDir(t);
+  const pki = await loadOrCreatePki(dir, { ...OPTIONS, address: '10.1.2.3' });
+  const ca = new X509Certificate(pki.ca.cert);
+  const client = new X509Certificate(pki.kubeletClient.cert);
+  t.equal(client.subject, 'O=system:masters\nCN=kube-apiserver-kubelet-client');
+  t.same(client.keyUsage, ['1.3.6.1.5.5.7.3.2']);
+  t.ok(client.verify(ca.publicKey));
+  t.same([pki.kubeletClient.user, pki.kubeletClient.groups], ['kube-apiserver-kubelet-client', ['system:masters']]);
+  t.notOk(pki.clients.has('kube-apiserver-kubelet-client'), 'not one of the API server\'s clients');
+
+  t.same([...pki.kubeletServing.keys()], [nodeName(1), nodeName(2)]);
+  const serving = new X509Certificate(pki.kubeletServing.get(nodeName(1))!.cert);
+  t.equal(serving.subject, 'O=system:nodes\nCN=system:node:k8ts-node-1');
+  t.same(serving.keyUsage, ['1.3.6.1.5.5.7.3.1']);
+  t.ok(serving.verify(ca.publicKey));
+  for (const ip of ['127.0.0.1', '10.1.2.3']) t.equal(serving.checkIP(ip), ip, ip);
+  for (const dns of [nodeName(1), 'localhost']) t.equal(serving.checkHost(dns, { subject: 'never' }), dns, dns);
+  t.equal(serving.checkHost(nodeName(2), { subject: 'never' }), undefined, 'not the other node');
+  t.same(kubeletServingNames('n', '0.0.0.0'), { dnsNames: ['n', 'localhost'], ipAddresses: ['127.0.0.1'] });
+});
+
+t.test('kubelet pairs are reused on restart and reissued when unusable or the address moves', async (t) => {
+  const dir = await tempDir(t);
+  await loadOrCreatePki(dir, OPTIONS);
+  const before = await snapshot(dir);
+  t.same((await loadOrCreatePki(dir, OPTIONS)).issued, []);
+  t.same(await snapshot(dir), before);
+
+  await unlink(join(dir, 'pki', 'apiserver-kubelet-client.key'));
+  // node-1's serving pair replaced by node-2's: the subject is wrong
+  await writeFile(join(dir, 'pki', 'kubelet-serving-k8ts-node-1.crt'), before['kubelet-serving-k8ts-node-2.crt']!);
+  await writeFile(join(dir, 'pki', 'kubelet-serving-k8ts-node-1.key'), before['kubelet-serving-k8ts-node-2.key']!);
+  const repaired = await loadOrCreatePki(dir, OPTIONS);
+  t.same(repaired.issued, [
+    { file: 'apiserver-kubelet-client', reason: 'missing' },
+    { file: 'kubelet-serving-k8ts-node-1', reason: 'subject is not the identity' },
+  ]);
+
+  const moved = await loadOrCreatePki(dir, { ...OPTIONS, address: '10.9.8.7' });
+  t.same(moved.issued.map((i) => `${i.file}: ${i.reason}`), [
+    'apiserver: SANs do not cover 10.9.8.7',
+    'kubelet-serving-k8ts-node-1: SANs do not cover 10.9.8.7',
+    'kubelet-serving-k8ts-node-2: SANs do not cover 10.9.8.7',
+  ]);
 });

@@ -9,6 +9,11 @@
  *   kube-scheduler.crt / .key               CN=system:kube-scheduler
  *   kube-controller-manager.crt / .key      CN=system:kube-controller-manager
  *   kubelet-k8ts-node-N.crt / .key          CN=system:node:k8ts-node-N, O=system:nodes
+ *   apiserver-kubelet-client.crt / .key     CN=kube-apiserver-kubelet-client, O=system:masters:
+ *                                           the API server's identity towards kubelets (logs)
+ *   kubelet-serving-k8ts-node-N.crt / .key  the kubelet's HTTPS server: CN=system:node:<node>,
+ *                                           O=system:nodes; SANs 127.0.0.1, --address,
+ *                                           localhost and the node name
  *
  * The API server maps a client certificate's CN to the user name and its O entries to
  * groups, as kube-apiserver does. Keys are 0600, the directory 0700.
@@ -50,10 +55,13 @@ export const SCHEDULER: Identity = { user: 'system:kube-scheduler', groups: [] }
 export const CONTROLLERS: Identity = { user: 'system:kube-controller-manager', groups: [] };
 export const nodeName = (n: number): string => `k8ts-node-${n}`;
 export const kubeletIdentity = (node: string): Identity => ({ user: `system:node:${node}`, groups: ['system:nodes'] });
+/** how the API server presents itself to kubelets (kube-apiserver's --kubelet-client-certificate) */
+export const KUBELET_CLIENT: Identity = { user: 'kube-apiserver-kubelet-client', groups: ['system:masters'] };
 
 /** File base name of an identity's pair: "system:node:x" is not a friendly file name. */
 function fileBase(identity: Identity): string {
   if (identity.user === ADMIN.user) return 'admin';
+  if (identity.user === KUBELET_CLIENT.user) return 'apiserver-kubelet-client';
   const node = /^system:node:(.+)$/.exec(identity.user)?.[1];
   if (node !== undefined) return `kubelet-${node}`;
   return identity.user.replace(/^system:/, '').replace(/[^A-Za-z0-9._-]/g, '_');
@@ -64,7 +72,7 @@ export interface PkiOptions {
   address: string;
   /** the `kubernetes` service's cluster IP (first address of --service-cidr), also a SAN */
   serviceIP?: string;
-  /** node names; each gets a kubelet client certificate */
+  /** node names; each gets a kubelet client certificate and a kubelet serving certificate */
   nodes: readonly string[];
 }
 
@@ -75,6 +83,10 @@ export interface Pki {
   serving: CertAndKey;
   /** client credentials by user name (CN): admin, scheduler, controllers, each kubelet */
   clients: ReadonlyMap<string, ClientCredentials>;
+  /** the API server's client certificate for calling kubelets (CN kube-apiserver-kubelet-client) */
+  kubeletClient: ClientCredentials;
+  /** each node's kubelet serving certificate, by node name */
+  kubeletServing: ReadonlyMap<string, CertAndKey>;
   /** what this load had to make, and why (for the log); empty on a plain restart */
   issued: Array<{ file: string; reason: string }>;
 }
@@ -86,6 +98,12 @@ export function servingNames(options: Pick<PkiOptions, 'address' | 'serviceIP'>)
   // the in-cluster names of the `kubernetes` service, for pods that call the API later
   const dnsNames = ['localhost', hostname().toLowerCase(), 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'];
   return { dnsNames: [...new Set(dnsNames)], ipAddresses: [...new Set(ipAddresses)] };
+}
+
+/** The SANs a node's kubelet serving certificate must carry (kubelet: hostname and node IPs). */
+export function kubeletServingNames(node: string, address: string): { dnsNames: string[]; ipAddresses: string[] } {
+  const wildcard = address === '0.0.0.0' || address === '::';
+  return { dnsNames: [...new Set([node, 'localhost'])], ipAddresses: [...new Set(['127.0.0.1', ...(wildcard ? [] : [address])])] };
 }
 
 async function readPair(dir: string, base: string): Promise<CertAndKey | undefined> {
@@ -189,8 +207,7 @@ export async function loadOrCreatePki(dataDir: string, options: PkiOptions): Pro
     issued.push({ file: 'apiserver', reason: servingReason ?? 'missing' });
   }
 
-  const identities = [ADMIN, SCHEDULER, CONTROLLERS, ...options.nodes.map(kubeletIdentity)];
-  const clients = await mapLimit(identities, 16, async (identity) => {
+  const clientPair = async (identity: Identity) => {
     const base = fileBase(identity);
     const pair = await readPair(dir, base);
     let reason = unusable(pair, caCert, now);
@@ -199,8 +216,40 @@ export async function loadOrCreatePki(dataDir: string, options: PkiOptions): Pro
     const made = await issueClientCert({ ca: caPair }, identity.user, identity.groups);
     await writePair(dir, base, made);
     return { credentials: made, issued: { file: base, reason: reason ?? 'missing' } };
-  });
+  };
+  const identities = [ADMIN, SCHEDULER, CONTROLLERS, ...options.nodes.map(kubeletIdentity)];
+  const clients = await mapLimit(identities, 16, clientPair);
   for (const client of clients) if (client.issued) issued.push(client.issued); // in identity order, for a stable log line
+  const kubeletClient = await clientPair(KUBELET_CLIENT);
+  if (kubeletClient.issued) issued.push(kubeletClient.issued);
 
-  return { dir, ca: caPair, serving, clients: new Map(clients.map(({ credentials }) => [credentials.user, credentials])), issued };
+  // a kubelet's serving pair: checked like the API server's (CA, key, expiry, SANs) plus its subject
+  const kubeletServing = await mapLimit(options.nodes, 16, async (node) => {
+    const base = `kubelet-serving-${node}`;
+    const identity = kubeletIdentity(node);
+    const wanted = kubeletServingNames(node, options.address);
+    const pair = await readPair(dir, base);
+    let reason = unusable(pair, caCert, now);
+    if (reason === undefined && pair) {
+      const cert = new X509Certificate(pair.cert);
+      const missing = missingSans(cert, wanted);
+      if (!subjectMatches(cert, identity)) reason = 'subject is not the identity';
+      else if (missing.length > 0) reason = `SANs do not cover ${missing.join(', ')}`;
+    }
+    if (reason === undefined && pair) return { node, pair };
+    const made = await issueCertificate(caPair, { commonName: identity.user, organizations: identity.groups, usage: 'server', ...wanted, validDays: LEAF_VALID_DAYS });
+    await writePair(dir, base, made);
+    return { node, pair: made, issued: { file: base, reason: reason ?? 'missing' } };
+  });
+  for (const serving of kubeletServing) if (serving.issued) issued.push(serving.issued);
+
+  return {
+    dir,
+    ca: caPair,
+    serving,
+    clients: new Map(clients.map(({ credentials }) => [credentials.user, credentials])),
+    kubeletClient: kubeletClient.credentials,
+    kubeletServing: new Map(kubeletServing.map(({ node, pair }) => [node, pair])),
+    issued,
+  };
 }

@@ -39,6 +39,7 @@ import { validateLabels } from '../../validation/object-meta.js';
 import { compareQuantities, formatQuantity, parseQuantity, QUANTITY_FORMAT_ERROR, type Quantity } from '../../validation/quantity.js';
 import { ageColumn, humanDuration, nameColumn } from '../printing.js';
 import { createEviction } from '../policy/eviction.js';
+import { streamPodLog } from './pod-log.js';
 import { admitPodPriority, keepPodPriority } from '../scheduling.k8s.io/pod-priority.js';
 
 export { createEviction };
@@ -755,7 +756,7 @@ export const pods: ResourceDef = {
     { name: 'status', verbs: ['get', 'patch', 'update'] },
     { name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'], create: createBinding },
     { name: 'eviction', kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'], create: createEviction },
-    { name: 'log', verbs: ['get'] },
+    { name: 'log', verbs: ['get'], stream: streamPodLog },
     { name: 'exec', verbs: ['get', 'create'] },
     { name: 'attach', verbs: ['get', 'create'] },
     { name: 'portforward', verbs: ['get', 'create'] },
