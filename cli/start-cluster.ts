@@ -35,6 +35,7 @@ import { resolveClusterOptions, type ClusterOptions, type ResolvedClusterOptions
 import { ADMIN, loadOrCreatePki, nodeName, type ClientCredentials, type Pki } from './pki/pki.js';
 import { loadOrCreateServiceAccountKey } from './pki/service-account-key.js';
 import { resolveRuntime } from './runtime.js';
+import { startKubelets } from './start-kubelets.js';
 
 export type { ClusterOptions, ResolvedClusterOptions };
 export type { ClientCredentials, Pki };
@@ -173,10 +174,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     undo.unshift(() => store.close());
 
     const runtime = resolveRuntime(o.runtime);
-    log.info(`runtime: ${runtime.runtime} (${runtime.reason}) — not started yet`);
-    if (runtime.warning) log.warn(`runtime: ${runtime.warning}`);
-    log.info(`nodes: ${o.nodes} requested — kubelets arrive in a later issue`);
-    log.info(`pod CIDR ${o.podCIDR.text} (a /24 per node), service CIDR ${o.serviceCIDR.text} — used once nodes and services arrive`);
+    if (o.nodes > 0) log.info(`runtime: ${runtime.runtime} (${runtime.reason})`);
+    if (runtime.warning && o.nodes > 0) log.warn(`runtime: ${runtime.warning}`);
+    log.info(`pod CIDR ${o.podCIDR.text} (a /24 per node), service CIDR ${o.serviceCIDR.text}`);
 
     let shuttingDown = false;
     const app = buildApiServer({
@@ -188,7 +188,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       api: {
         catalogue: builtinCatalogue(),
         cluster: { serviceCIDR: o.serviceCIDR.text, podCIDR: o.podCIDR.text },
-        services: buildServerServices(authentication, serviceAccountTokens),
+        services: buildServerServices(authentication, serviceAccountTokens, { cert: pki.kubeletClient.cert, key: pki.kubeletClient.key, ca: pki.ca.cert }),
       },
     });
     undo.unshift(() => app.close());
@@ -198,6 +198,19 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const port = await listenOrExplain(app, o.address, o.port);
     const url = serverUrl(o.address, port);
     await apiHandle(app)?.publishEndpoint({ address: o.address, port });
+
+    const kubelets = await startKubelets({
+      options: o,
+      pki,
+      url,
+      clusterId,
+      runtime,
+      ...(options.kubelet && { settings: options.kubelet }),
+      ...(options.clock && { clock: options.clock }),
+      log,
+    });
+    // kubelets stop before the API server closes, so their last writes land
+    undo.unshift(() => kubelets.stop());
 
     const admin = pki.clients.get(ADMIN.user)!;
     const kubeconfig = kubeconfigYaml(url, { ca: pki.ca.cert, cert: admin.cert, key: admin.key });

@@ -1,8 +1,8 @@
 /**
  * The pod conditions the kubelet owns — PodReadyToStartContainers, Initialized, Ready,
  * ContainersReady, in the order kube reports them — followed by the conditions others
- * own (PodScheduled from the scheduler, DisruptionTarget, readiness-gate conditions from
- * controllers), kept as they are. Messages and reasons are kube's, word for word, since
+ * own (DisruptionTarget, readiness-gate conditions from controllers), kept as they are, and
+ * PodScheduled, which the kubelet forces True (see podScheduledTrue). Messages and reasons are kube's, word for word, since
  * users and tools match on them ('containers with unready status: [web]').
  *
  * lastTransitionTime moves only when a condition's status changes; otherwise the time
@@ -48,8 +48,23 @@ export function podConditions(input: ConditionsInput): V1PodCondition[] {
     return out;
   });
   const ownedTypes: readonly string[] = [...KUBELET_CONDITION_TYPES, ...RETIRED_KUBELET_CONDITION_TYPES];
-  return [...ownedWithTimes, ...old.filter((o) => !ownedTypes.includes(o.type))];
+  return [...ownedWithTimes, ...old.filter((o) => !ownedTypes.includes(o.type)), ...podScheduledIfMissing(old, now)].map((c) =>
+    c.type === 'PodScheduled' ? podScheduledTrue(c, now) : c,
+  );
 }
+
+/**
+ * A pod on a kubelet is scheduled, whoever bound it: the kubelet sets PodScheduled True,
+ * adding it for pods created with spec.nodeName (no scheduler ever saw them), as kube's
+ * generateAPIPodStatus does. The transition time moves only if it was not True before.
+ */
+function podScheduledTrue(c: V1PodCondition, now: string): V1PodCondition {
+  if (c.status === 'True') return c;
+  return { type: 'PodScheduled', status: 'True', lastProbeTime: null as unknown as Date, lastTransitionTime: apiTime(now) };
+}
+
+const podScheduledIfMissing = (old: V1PodCondition[], now: string): V1PodCondition[] =>
+  old.some((o) => o.type === 'PodScheduled') ? [] : [podScheduledTrue({ type: 'PodScheduled', status: 'False' }, now)];
 
 /** the sandbox runs and has its network, so containers can be started */
 function readyToStartContainersCondition({ pod, sandbox }: ConditionsInput): ConditionCore {

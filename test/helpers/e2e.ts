@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { startCluster, type Cluster } from '../../index.js';
+import { startCluster, type Cluster, type ClusterOptions } from '../../index.js';
 import { kubectlFor, type Kubectl } from './kubectl.js';
 
 export interface E2e {
@@ -19,9 +19,10 @@ export interface E2e {
   fails(args: string[], stdin?: string): Promise<string>;
 }
 
-export async function e2eCluster(t: Test, version: string): Promise<E2e> {
+/** `options` override the fixture's defaults (memory store, no nodes, silent) */
+export async function e2eCluster(t: Test, version: string, options: ClusterOptions = {}): Promise<E2e> {
   const dataDir = await mkdtemp(join(tmpdir(), 'k8ts-e2e-'));
-  const cluster = await startCluster({ dataDir, port: 0, store: 'memory', nodes: 0, logLevel: 'silent' });
+  const cluster = await startCluster({ dataDir, port: 0, store: 'memory', nodes: 0, logLevel: 'silent', ...options });
   const { kubectl, cleanup } = await kubectlFor(version, cluster.kubeconfigPath);
   t.teardown(async () => {
     await cleanup();
