@@ -1,6 +1,6 @@
 /**
- * End to end: `k8ts up` as a real child process. The CLI runs from its TypeScript source
- * through the same loader tap uses for this file (process.execArgv), so no build is needed.
+ * End to end: `k8ts up` as a real child process. The CLI runs as this test does: compiled
+ * beside it, or from its TypeScript source through the loader tap uses (process.execArgv).
  * Every child is started here and killed in teardown if still running; every data dir
  * is a fresh temp dir removed in teardown; everything listens on 127.0.0.1 with port 0.
  */
@@ -16,10 +16,11 @@ import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { parse } from 'yaml';
 import { httpsGet } from './helpers/https-get.js';
+import { moduleExtension } from './helpers/source-path.js';
 
 type T = { teardown(fn: () => unknown): void };
 
-const MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL(`../cli/main${moduleExtension(import.meta.url)}`, import.meta.url));
 // tap's own flags minus its process-tracking/coverage hook, which costs about a second
 // per child and would only measure coverage of processes we mostly kill
 const NODE_ARGS = process.execArgv.filter((arg) => !arg.includes('@tapjs/processinfo'));

@@ -9,9 +9,10 @@ import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { e2eCluster } from './helpers/e2e.js';
 import { hasKubectl } from './helpers/kubectl.js';
+import { sourcePath } from './helpers/source-path.js';
 
 const VERSIONS = ['1.27', '1.30', '1.33'];
-const MANIFEST = new URL('./manifests/catalogue.yaml', import.meta.url);
+const MANIFEST = sourcePath(import.meta.url, './manifests/catalogue.yaml');
 
 /** NAME SHORTNAMES APIVERSION NAMESPACED KIND, as `kubectl api-resources` prints them */
 const API_RESOURCES: Array<[string, string, string, boolean, string]> = [

@@ -17,10 +17,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { openStore } from '../store/index.js';
+import { moduleExtension } from './helpers/source-path.js';
 import type { KeyValue, MvccStore, WatchEvent } from '../store/index.js';
 
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 15);
-const childPath = join(dirname(fileURLToPath(import.meta.url)), 'store-crash-writer.ts');
+const childPath = join(dirname(fileURLToPath(import.meta.url)), `store-crash-writer${moduleExtension(import.meta.url)}`);
 const td = new TextDecoder();
 const te = new TextEncoder();
 const hash = (value: string): string => createHash('sha256').update(value).digest('hex').slice(0, 16);

@@ -12,6 +12,7 @@ import { startCluster } from '../../index.js';
 import { decodeProtobufBody } from './decode.js';
 import { CAPTURE_COMMANDS, type CaptureCommand, FULL_CRONJOB } from './kubectl-commands.js';
 import { KUBECTL_133_BODIES } from './kubectl-fixtures.js';
+import { sourcePath } from '../../test/helpers/source-path.js';
 import { hasKubectl133, kubectlAgainst, startRecordingProxy } from './kubectl-capture.js';
 
 /** Blanks what differs between runs: the cluster's own TLS pair, the owner's uid. */
@@ -84,6 +85,6 @@ t.test('kubectl 1.33 protobuf bodies', { skip: hasKubectl133() ? false : 'kubect
       `export const KUBECTL_133_BODIES: Record<string, { url: string; body: string; json?: unknown }> = ${JSON.stringify(bodies, null, 2)};`,
       '',
     ].join('\n');
-    await writeFile(new URL('./kubectl-fixtures.ts', import.meta.url), text);
+    await writeFile(sourcePath(import.meta.url, './kubectl-fixtures.ts'), text);
   }
 });
