@@ -82,29 +82,27 @@ export class FakeClock implements Clock {
   /** advance by `ms`, firing every timer that falls due on the way */
   step(ms: number): void {
     const until = this.current + ms;
-    for (;;) {
-      const next = this.nextDue(until);
-      if (!next) break;
-      this.timers.splice(this.timers.indexOf(next), 1);
-      this.current = next.at;
-      next.fn();
-    }
+    while (this.fireNextDue(until));
     this.current = until;
   }
 
   /** step, then let promise callbacks run (for code that awaits between timers) */
   async advance(ms: number): Promise<void> {
     const until = this.current + ms;
-    for (;;) {
-      await flushMicrotasks();
-      const next = this.nextDue(until);
-      if (!next) break;
-      this.timers.splice(this.timers.indexOf(next), 1);
-      this.current = next.at;
-      next.fn();
-    }
+    do await flushMicrotasks();
+    while (this.fireNextDue(until));
     this.current = until;
     await flushMicrotasks();
+  }
+
+  /** fire the earliest timer due by `until`, moving `now` to its time; false when none is */
+  private fireNextDue(until: number): boolean {
+    const next = this.nextDue(until);
+    if (!next) return false;
+    this.timers.splice(this.timers.indexOf(next), 1);
+    this.current = next.at;
+    next.fn();
+    return true;
   }
 
   private nextDue(until: number): FakeTimer | undefined {

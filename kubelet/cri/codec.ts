@@ -1,5 +1,5 @@
 /**
- * Protobuf encoding of every Runtime call, for the unix-socket transport: cri-proto.ts is
+ * Protobuf encoding of every Runtime call, for the unix-socket transport: cri.proto is
  * parsed once into a protobufjs Root, and each api.ts method maps to its rpc there
  * (runPodSandbox ↔ RuntimeService.RunPodSandbox).
  *
@@ -11,7 +11,7 @@
  */
 import protobuf from 'protobufjs';
 import type { Runtime } from './api.js';
-import { CRI_PROTO } from './cri-proto.js';
+import { criProtoText } from './cri-proto.js';
 import { CriError } from './errors.js';
 
 /** Every call a Runtime answers (close() is local to each side, never sent). */
@@ -61,7 +61,7 @@ const PACKAGE = 'k8ts.cri.v1';
 
 function buildRoot(): protobuf.Root {
   // keepCase off: protobufjs turns log_directory into logDirectory, the names api.ts uses
-  const root = protobuf.parse(CRI_PROTO, { keepCase: false }).root;
+  const root = protobuf.parse(criProtoText(), { keepCase: false }).root;
   root.resolveAll();
   return root;
 }
