@@ -58,10 +58,12 @@ export interface ClusterOptions {
   kubelet?: Partial<KubeletSettings>;
   /** embedders and tests: the clock kubelets run on (default the real one) */
   clock?: Clock;
+  /** tests: keep at least this much store history before compacting (default 5 minutes), to provoke 410 Gone */
+  storeCompactionWindowMs?: number;
 }
 
 /** Options only code can pass (objects, not flags); DEFAULTS and FLAGS leave them out. */
-export type EmbedderOnlyOption = 'logger' | 'kubelet' | 'clock';
+export type EmbedderOnlyOption = 'logger' | 'kubelet' | 'clock' | 'storeCompactionWindowMs';
 
 export interface ResolvedClusterOptions {
   dataDir: string;

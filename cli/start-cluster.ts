@@ -128,12 +128,13 @@ async function loadServiceAccountTokens(pki: Pki, log: Logger): Promise<ServiceA
   }
 }
 
-async function openClusterStore(o: ResolvedClusterOptions, log: Logger): Promise<MvccStore> {
+async function openClusterStore(o: ResolvedClusterOptions, log: Logger, compactionWindowMs: number | undefined): Promise<MvccStore> {
   const path = o.store === 'level' ? join(o.dataDir, 'store') : undefined;
   try {
     const store = await openStore({
       backend: o.store,
       ...(path !== undefined && { path }),
+      ...(compactionWindowMs !== undefined && { compactionWindowMs }),
       onBackgroundError: (err) => log.error({ err }, 'store background task failed'),
     });
     log.info(path ? `store: level at ${path} (revision ${store.revision})` : 'store: memory (nothing survives a restart)');
@@ -170,7 +171,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         (o.anonymous ? 'anonymous requests allowed (as system:anonymous)' : 'anonymous requests get 401 (except health and version)'),
     );
 
-    const store = await openClusterStore(o, log);
+    const store = await openClusterStore(o, log, options.storeCompactionWindowMs);
     undo.unshift(() => store.close());
 
     const runtime = resolveRuntime(o.runtime);

@@ -18,7 +18,7 @@ export interface TestCluster {
   clientAs(user: string): KubeClient;
 }
 
-export async function startTestCluster(t: Test, extra: { tokenAuthFile?: string } = {}): Promise<TestCluster> {
+export async function startTestCluster(t: Test, extra: { tokenAuthFile?: string; storeCompactionWindowMs?: number } = {}): Promise<TestCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-client-'));
   const cluster = await startCluster({ dataDir: join(dir, 'data'), port: 0, store: 'memory', nodes: 0, logLevel: 'silent', ...extra });
   const clients: KubeClient[] = [];
