@@ -16,7 +16,7 @@ export { fieldManagerFor, validateFieldManager, validatePatchOptions } from './f
 export { FieldSet } from './field-set.js';
 export { fieldsOf } from './fields-of.js';
 export { fieldsV1Text, fromFieldsV1, toFieldsV1, type FieldsV1 } from './fields-v1.js';
-export { updateManagedFields, type UpdateRequest, type WriteContext } from './managed-fields.js';
+export { managedFieldsAfter, updateManagedFields, type UpdateRequest, type WriteContext } from './managed-fields.js';
 export { type ManagedFieldsEntry } from './managed-set.js';
 export { fieldPath, pathString } from './path-element.js';
 export { ApplySchema } from './schema-node.js';

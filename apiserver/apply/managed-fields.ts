@@ -19,7 +19,8 @@
 import type { FieldSet } from './field-set.js';
 import { deepCopy, isObject, type Json, type JsonObject } from './json-value.js';
 import { capUpdateManagers } from './cap-managers.js';
-import { copyManaged, decodeManaged, encodeManaged, identityOf, isResetRequest, timeText, type Managed, type ManagerInfo } from './managed-set.js';
+import { createdFieldsV1, NOT_FAST } from './created-fields.js';
+import { copyManaged, decodeManaged, encodeManaged, identityOf, isResetRequest, timeText, type Managed, type ManagedFieldsEntry, type ManagerInfo } from './managed-set.js';
 import { transferOwnership } from './ownership.js';
 import type { ApplySchema } from './schema-node.js';
 import { stripMeta } from './strip-meta.js';
@@ -52,6 +53,44 @@ export interface UpdateRequest extends WriteContext {
 
 /** the object to store, with its managedFields recomputed */
 export function updateManagedFields(req: UpdateRequest): JsonObject {
+  const fast = fastCreateEntries(req);
+  if (fast !== NOT_FAST) {
+    const out = deepCopy(req.next);
+    const meta = metadataOf(out);
+    if (fast === undefined) delete meta.managedFields;
+    else meta.managedFields = fast;
+    return out;
+  }
+  return slowUpdateManagedFields(req);
+}
+
+/**
+ * Just the metadata.managedFields value updateManagedFields would store (undefined: none);
+ * a create takes the one-pass path without copying the object.
+ */
+export function managedFieldsAfter(req: UpdateRequest): Json | undefined {
+  const fast = fastCreateEntries(req);
+  if (fast !== NOT_FAST) return fast;
+  return metaValue(slowUpdateManagedFields(req), 'managedFields');
+}
+
+/**
+ * A create with no managedFields to start from (none sent, or a reset) records one entry,
+ * the creator's: created-fields.ts computes it in one walk. NOT_FAST for anything else.
+ */
+function fastCreateEntries(req: UpdateRequest): Json | undefined | typeof NOT_FAST {
+  if (req.live) return NOT_FAST;
+  const sent = metaValue(req.next, 'managedFields');
+  if (sent !== undefined && sent !== null && !isResetRequest(sent)) return NOT_FAST;
+  const fields = createdFieldsV1(req.schema, zeroObject(req.schemas, req.schema.rootId), req.next, req.ignored);
+  if (fields === NOT_FAST || fields === undefined) return fields;
+  const entry: ManagedFieldsEntry = { manager: req.manager || 'unknown', operation: 'Update', apiVersion: req.apiVersion, time: timeText(req.now), fieldsType: 'FieldsV1', fieldsV1: fields };
+  if (req.subresource) entry.subresource = req.subresource;
+  return [entry] as unknown as Json;
+}
+
+/** the general path: kube's compare-based bookkeeping, for updates and unusual creates */
+export function slowUpdateManagedFields(req: UpdateRequest): JsonObject {
   const out = deepCopy(req.next);
   const meta = metadataOf(out);
   try {

@@ -6,7 +6,7 @@
  * "kubectl-edit", … come from kubectl as query parameters).
  */
 import type { FastifyRequest } from 'fastify';
-import { ApplySchema, FieldSet, fieldManagerFor, fieldPath, updateManagedFields, validateFieldManager, type WriteContext } from '../apply/index.js';
+import { ApplySchema, FieldSet, fieldManagerFor, fieldPath, managedFieldsAfter, validateFieldManager, type WriteContext } from '../apply/index.js';
 import { apiErrors } from '../errors/api-error.js';
 import type { SchemaRegistry } from '../schema/schema-registry.js';
 import type { JsonObject } from '../apply/json-value.js';
@@ -66,9 +66,9 @@ export function trackWrites(request: FastifyRequest, fields: FieldValidator, def
   if (!write) return undefined;
   const manager = fieldManagerOf(request);
   return (next, live) => {
-    const out = updateManagedFields({ ...write, live: live as unknown as JsonObject | undefined, next: next as unknown as JsonObject, manager }) as unknown as KubeObject;
-    const managed = out.metadata?.managedFields;
+    // managedFieldsAfter takes the one-pass path for creates and copies nothing there
+    const managed = managedFieldsAfter({ ...write, live: live as unknown as JsonObject | undefined, next: next as unknown as JsonObject, manager });
     if (managed === undefined) delete next.metadata.managedFields;
-    else next.metadata.managedFields = managed;
+    else next.metadata.managedFields = managed as unknown as NonNullable<KubeObject['metadata']['managedFields']>;
   };
 }
