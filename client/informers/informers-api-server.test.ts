@@ -5,9 +5,9 @@
 import t from 'tap';
 import { FakeClock } from '../clock.js';
 import { startTestCluster } from '../rest/test-cluster.js';
-import type { KubeObject, WatchEvent, WatchOptions } from '../types.js';
+import type { KubeObject } from '../types.js';
 import { SharedInformerFactory } from './informer-factory.js';
-import type { ListWatch } from './reflector.js';
+import { cuttableListWatch } from './cuttable-list-watch.js';
 import { SharedInformer } from './shared-informer.js';
 
 /** poll until `check` passes (the server answers asynchronously); fails after 5 s */
@@ -83,38 +83,9 @@ t.test('real API server', async (t) => {
   });
 
   t.test('after a dropped watch the informer resumes from its resourceVersion and loses nothing', async (t) => {
-    // Wrap the real client so the test can cut the open watch as a network failure would.
-    const real = client.resource('v1', 'ConfigMap');
-    let cut: (() => void) | undefined;
-    const watchCalls: WatchOptions[] = [];
-    let listCalls = 0;
-    const source: ListWatch<KubeObject> = {
-      list: (opts) => {
-        listCalls++;
-        return real.list(opts);
-      },
-      watch: (opts = {}) => {
-        watchCalls.push(opts);
-        const inner = new AbortController();
-        const onOuter = () => inner.abort();
-        opts.signal?.addEventListener('abort', onOuter, { once: true });
-        let dropped = false;
-        cut = () => {
-          dropped = true;
-          inner.abort();
-        };
-        return {
-          async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent<KubeObject>> {
-            try {
-              yield* real.watch({ ...opts, signal: inner.signal });
-            } finally {
-              opts.signal?.removeEventListener('abort', onOuter);
-            }
-            if (dropped) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-          },
-        };
-      },
-    };
+    // the real client, with a switch to cut the open watch as a network failure would
+    const lw = cuttableListWatch(client.resource('v1', 'ConfigMap'));
+    const { source, watchCalls } = lw;
     // A FakeClock holds the reconnect back until the test has written while disconnected.
     const clock = new FakeClock();
     const informer = new SharedInformer({ source, clock, selection: { namespace: 'resume', labelSelector: 'test=resume' }, backoff: { initialMs: 50, maxMs: 100 } });
@@ -132,7 +103,7 @@ t.test('real API server', async (t) => {
     await configMaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'seen', namespace: 'resume', labels: { test: 'resume' } } });
     await eventually(() => r.log.length === 1, 'the first event');
     const lastSeen = informer.lastSyncResourceVersion();
-    cut!();
+    lw.cut!();
     await eventually(() => clock.pending === 1, 'the reflector to wait out its backoff');
     // written while no watch is open
     for (const name of ['gap1', 'gap2', 'gap3']) await configMaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'resume', labels: { test: 'resume' } } });
@@ -140,7 +111,7 @@ t.test('real API server', async (t) => {
     await clock.advance(50);
     await eventually(() => r.log.length === 4, 'the events written while disconnected');
     t.same(r.log, ['add seen', 'add gap1', 'add gap2', 'add gap3']);
-    t.equal(listCalls, 1, 'resumed, not relisted');
+    t.equal(lw.lists(), 1, 'resumed, not relisted');
     t.ok(watchCalls.length >= 2);
     t.equal(watchCalls[1]?.resourceVersion, lastSeen, 'the second watch starts from the last resourceVersion seen');
   });

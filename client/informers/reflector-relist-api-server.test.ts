@@ -7,8 +7,8 @@
 import t from 'tap';
 import { FakeClock } from '../clock.js';
 import { startTestCluster } from '../rest/test-cluster.js';
-import type { KubeObject, WatchEvent } from '../types.js';
-import type { ListWatch } from './reflector.js';
+import type { KubeObject } from '../types.js';
+import { cuttableListWatch } from './cuttable-list-watch.js';
 import { SharedInformer } from './shared-informer.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,34 +29,8 @@ t.test('a watch gap longer than the history: 410, relist, nothing lost', async (
   await configMaps.create(cm('doomed'));
 
   // the real client, with a switch to cut the open watch as a network failure would
-  const real = client.resource('v1', 'ConfigMap');
-  let cut: (() => void) | undefined;
-  let lists = 0;
-  const watchErrors: string[] = [];
-  const source: ListWatch<KubeObject> = {
-    list: (opts) => {
-      lists++;
-      return real.list(opts);
-    },
-    watch: (opts = {}) => {
-      const inner = new AbortController();
-      opts.signal?.addEventListener('abort', () => inner.abort(), { once: true });
-      let dropped = false;
-      cut = () => {
-        dropped = true;
-        inner.abort();
-      };
-      return {
-        async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent<KubeObject>> {
-          for await (const e of real.watch({ ...opts, signal: inner.signal })) {
-            if (e.type === 'ERROR') watchErrors.push(String((e.object as { reason?: string }).reason));
-            yield e;
-          }
-          if (dropped) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-        },
-      };
-    },
-  };
+  const lw = cuttableListWatch(client.resource('v1', 'ConfigMap'));
+  const { source } = lw;
 
   const clock = new FakeClock(); // holds the reconnect back while the gap is made
   const informer = new SharedInformer({ source, clock, selection: { namespace: 'default', labelSelector: 'test=relist' }, backoff: { initialMs: 50, maxMs: 100 } });
@@ -70,10 +44,10 @@ t.test('a watch gap longer than the history: 410, relist, nothing lost', async (
   });
   t.equal(await informer.waitForSync(stop.signal), true);
   t.same(log.sort(), ['add doomed', 'add kept'], 'the first list');
-  t.equal(lists, 1);
+  t.equal(lw.lists(), 1);
 
-  await eventually(() => cut !== undefined, 'the watch to open');
-  cut!();
+  await eventually(() => lw.cut !== undefined, 'the watch to open');
+  lw.cut!();
   await eventually(() => clock.pending === 1, 'the reflector to wait out its backoff');
   await configMaps.create(cm('born-in-the-gap'));
   await configMaps.delete('doomed', { namespace: 'default' });
@@ -81,8 +55,8 @@ t.test('a watch gap longer than the history: 410, relist, nothing lost', async (
   await sleep(350);
   await clock.advance(50);
 
-  await eventually(() => lists === 2 && log.length === 4, 'the relist');
-  t.same(watchErrors, ['Expired'], 'the resumed watch was answered 410 Expired');
+  await eventually(() => lw.lists() === 2 && log.length === 4, 'the relist');
+  t.same(lw.errorReasons, ['Expired'], 'the resumed watch was answered 410 Expired');
   t.same(log.slice(2).sort(), ['add born-in-the-gap', 'delete doomed'], 'the gap, as handlers see it');
   t.same(informer.lister().list().map((o) => o.metadata?.name).sort(), ['born-in-the-gap', 'kept'], 'the cache matches the server');
 });
