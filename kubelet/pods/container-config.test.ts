@@ -2,7 +2,7 @@ import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import t from 'tap';
 import { buildContainerConfig, terminationLogPath } from './container-config.js';
 import { effectivePullPolicy } from './image-puller.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../../client/quantity.js';
 import { buildSandboxConfig } from './sandbox-config.js';
 
 const pod: V1Pod = {

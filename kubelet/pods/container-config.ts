@@ -20,7 +20,7 @@ import {
   type ContainerType,
 } from '../cri/labels.js';
 import { containerLogPath } from '../logs/log-paths.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../../client/quantity.js';
 import { podIdentity } from './sandbox-config.js';
 
 export const DEFAULT_TERMINATION_MESSAGE_PATH = '/dev/termination-log';

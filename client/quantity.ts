@@ -1,6 +1,6 @@
 /**
- * Just enough of resource.Quantity for container limits: "500m" CPU → milli-CPU,
- * "128Mi" / "1G" / "1e3" memory → bytes. kubelet/ may not import the API server's
+ * Just enough of resource.Quantity for container limits and scheduling requests: "500m" CPU → milli-CPU,
+ * "128Mi" / "1G" / "1e3" memory → bytes. kubelet/ and scheduler/ may not import the API server's
  * parser (ARCHITECTURE.md), and the API server already validated the strings, so an
  * unparsable value is simply ignored (undefined).
  */
