@@ -29,6 +29,9 @@ Flags:
   --log-level L         ${LOG_LEVELS.join('|')} (default ${DEFAULTS.logLevel})
   --token-auth-file F   bearer tokens, CSV lines token,user,uid,"group1,group2" (default none)
   --node-capacity C     what each simulated node offers (default ${DEFAULTS.nodeCapacity})
+  --scheduler-config F  a KubeSchedulerConfiguration file (kubescheduler.config.k8s.io/v1,
+                        YAML or JSON): profiles, plugins, weights, percentageOfNodesToScore
+                        (default none: kube-scheduler's defaults)
   --anonymous           requests without credentials run as system:anonymous instead of
                         getting 401 (default off; /healthz, /livez, /readyz, /version are
                         always open)

@@ -24,6 +24,7 @@ t.test('defaults', async (t) => {
     tokenAuthFile: '',
     anonymous: false,
     nodeCapacity: 'cpu=4,memory=8Gi,pods=110',
+    schedulerConfig: '',
   });
   t.match(resolveClusterOptions({}), { ...DEFAULTS, dataDir: resolve(DEFAULTS.dataDir), podCIDR: { prefix: 16 }, serviceCIDR: { prefix: 12 }, nodeCapacity: { cpu: '4', memory: '8Gi', pods: '110' } });
 });
@@ -56,6 +57,9 @@ const good: Array<[string, string, unknown]> = [
   ['--token-auth-file', '/etc/k8ts/tokens.csv', '/etc/k8ts/tokens.csv'],
   ['--token-auth-file', '', ''],
   ['--node-capacity', 'cpu=2, memory=1Gi,pods=10', 'cpu=2,memory=1Gi,pods=10'],
+  ['--scheduler-config', 'sched.yaml', resolve('sched.yaml')],
+  ['--scheduler-config', '/etc/k8ts/scheduler.yaml', '/etc/k8ts/scheduler.yaml'],
+  ['--scheduler-config', '', ''],
   ...['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l): [string, string, unknown] => ['--log-level', l, l]),
 ];
 
@@ -71,6 +75,7 @@ const KEY: Record<string, string> = {
   '--log-level': 'logLevel',
   '--token-auth-file': 'tokenAuthFile',
   '--node-capacity': 'nodeCapacity',
+  '--scheduler-config': 'schedulerConfig',
 };
 
 t.test('--anonymous takes no value; =true and =false also work', async (t) => {
@@ -123,6 +128,8 @@ const bad: Array<[string[], string]> = [
   [['--anonymous=yes'], '--anonymous must be true or false, got "yes"'],
   [['--anonymous', '--anonymous'], '--anonymous given more than once'],
   [['--node-capacity', 'cpu=four'], '--node-capacity: "four" is not a quantity for cpu'],
+  [['--scheduler-config'], '--scheduler-config needs a value (see k8ts up --help)'],
+  [['--scheduler-config', 'a.yaml', '--scheduler-config', 'b.yaml'], '--scheduler-config given more than once'],
   [['--log-level', 'verbose'], '--log-level must be one of fatal|error|warn|info|debug|trace|silent, got "verbose"'],
 ];
 
@@ -147,6 +154,8 @@ t.test('startCluster options are validated by the same code, named as options', 
     [{ anonymous: 1 }, 'anonymous must be true or false, got 1'],
     [{ tokenAuthFile: 'tokens.csv' }, ''],
     [{ tokenAuthFile: 7 }, 'tokenAuthFile must be a file path, got 7'],
+    [{ schedulerConfig: 'sched.yaml' }, ''],
+    [{ schedulerConfig: false }, 'schedulerConfig must be a file path, got false'],
   ];
   for (const [options, message] of cases) {
     if (message === '') t.doesNotThrow(() => resolveClusterOptions(options), JSON.stringify(options));

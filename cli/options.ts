@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../client/clock.js';
 import type { KubeletSettings } from '../kubelet/settings.js';
+import type { ControllerSettings } from './start-controllers.js';
+import type { SchedulerSettings } from './start-scheduler.js';
 import { parseNodeCapacity, type NodeCapacity } from './node-capacity.js';
 import { cidrsOverlap, parseIpv4Cidr, subnetCount, type Ipv4Cidr } from './cidr.js';
 import { UsageError } from './errors.js';
@@ -52,6 +54,8 @@ export interface ClusterOptions {
   anonymous?: boolean;
   /** --node-capacity: what each simulated node offers (default cpu=4,memory=8Gi,pods=110) */
   nodeCapacity?: string;
+  /** --scheduler-config: a KubeSchedulerConfiguration file (kubescheduler.config.k8s.io/v1); '' = kube's defaults (default) */
+  schedulerConfig?: string;
   /** embedders: log through this pino logger instead of creating one */
   logger?: Logger;
   /** embedders and tests: kubelet timings (heartbeats, backoffs, log rotation) instead of kube's defaults */
@@ -60,10 +64,14 @@ export interface ClusterOptions {
   clock?: Clock;
   /** tests: keep at least this much store history before compacting (default 5 minutes), to provoke 410 Gone */
   storeCompactionWindowMs?: number;
+  /** embedders and tests: scheduler timings (backoffs, percentageOfNodesToScore, tie-breaking); false = no scheduler */
+  scheduler?: SchedulerSettings | false;
+  /** embedders and tests: controller timings; false = no controllers */
+  controllers?: ControllerSettings | false;
 }
 
 /** Options only code can pass (objects, not flags); DEFAULTS and FLAGS leave them out. */
-export type EmbedderOnlyOption = 'logger' | 'kubelet' | 'clock' | 'storeCompactionWindowMs';
+export type EmbedderOnlyOption = 'logger' | 'kubelet' | 'clock' | 'storeCompactionWindowMs' | 'scheduler' | 'controllers';
 
 export interface ResolvedClusterOptions {
   dataDir: string;
@@ -79,6 +87,8 @@ export interface ResolvedClusterOptions {
   tokenAuthFile: string;
   anonymous: boolean;
   nodeCapacity: NodeCapacity;
+  /** absolute path, or '' for kube's defaults; its contents are read and checked at startup */
+  schedulerConfig: string;
 }
 
 export const DEFAULTS = {
@@ -94,6 +104,7 @@ export const DEFAULTS = {
   tokenAuthFile: '',
   anonymous: false,
   nodeCapacity: 'cpu=4,memory=8Gi,pods=110',
+  schedulerConfig: '',
 } as const satisfies Required<Omit<ClusterOptions, EmbedderOnlyOption>>;
 
 
@@ -116,6 +127,7 @@ export const FLAGS: Record<Key, string> = {
   tokenAuthFile: '--token-auth-file',
   anonymous: '--anonymous',
   nodeCapacity: '--node-capacity',
+  schedulerConfig: '--scheduler-config',
 };
 
 /** Flags that take no value (`--anonymous`; `--anonymous=false` also works). */
@@ -199,6 +211,10 @@ export function resolveClusterOptions(options: RawClusterOptions, source: Source
   const capacityRaw = get('nodeCapacity');
   const nodeCapacity = typeof capacityRaw === 'string' ? parseNodeCapacity(capacityRaw) : `expected text like ${DEFAULTS.nodeCapacity}`;
   if (typeof nodeCapacity === 'string') throw new UsageError(`${label('nodeCapacity', source)}: ${nodeCapacity}`);
+  const schedulerConfig = get('schedulerConfig');
+  if (typeof schedulerConfig !== 'string') {
+    throw new UsageError(`${label('schedulerConfig', source)} must be a file path, got ${shown(schedulerConfig)}`);
+  }
 
   const room = subnetCount(podCIDR, NODE_POD_CIDR_PREFIX);
   if (nodes > room) {
@@ -223,6 +239,7 @@ export function resolveClusterOptions(options: RawClusterOptions, source: Source
     tokenAuthFile: tokenAuthFile === '' ? '' : resolve(tokenAuthFile),
     anonymous,
     nodeCapacity,
+    schedulerConfig: schedulerConfig === '' ? '' : resolve(schedulerConfig),
   };
 }
 

@@ -35,7 +35,9 @@ import { resolveClusterOptions, type ClusterOptions, type ResolvedClusterOptions
 import { ADMIN, loadOrCreatePki, nodeName, type ClientCredentials, type Pki } from './pki/pki.js';
 import { loadOrCreateServiceAccountKey } from './pki/service-account-key.js';
 import { resolveRuntime } from './runtime.js';
+import { startClusterControllers } from './start-controllers.js';
 import { startKubelets } from './start-kubelets.js';
+import { startClusterScheduler } from './start-scheduler.js';
 
 export type { ClusterOptions, ResolvedClusterOptions };
 export type { ClientCredentials, Pki };
@@ -45,6 +47,8 @@ export interface Cluster {
   url: string;
   /** the cluster CA (PEM): trust it to talk to `url` */
   ca: string;
+  /** the scheduler's HTTPS port (/debug/decisions/NS/NAME: why a pod landed where it did) */
+  schedulerUrl?: string;
   /** DATA_DIR/pki: the CA (with its key, for issueClientCert), serving and client certificates */
   pki: Pki;
   /**
@@ -213,6 +217,30 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     // kubelets stop before the API server closes, so their last writes land
     undo.unshift(() => kubelets.stop());
 
+    let schedulerUrl: string | undefined;
+    if (options.scheduler !== false) {
+      const scheduler = await startClusterScheduler({
+        configPath: o.schedulerConfig,
+        pki,
+        url,
+        ...(options.scheduler ? { settings: options.scheduler } : {}),
+        ...(options.clock && { clock: options.clock }),
+        log,
+      });
+      undo.unshift(() => scheduler.stop());
+      schedulerUrl = scheduler.scheduler.url;
+    }
+    if (options.controllers !== false) {
+      const controllers = await startClusterControllers({
+        pki,
+        url,
+        ...(options.controllers ? { settings: options.controllers } : {}),
+        ...(options.clock && { clock: options.clock }),
+        log,
+      });
+      undo.unshift(() => controllers.stop());
+    }
+
     const admin = pki.clients.get(ADMIN.user)!;
     const kubeconfig = kubeconfigYaml(url, { ca: pki.ca.cert, cert: admin.cert, key: admin.key });
     const kubeconfigPath = await writeKubeconfig(o.dataDir, kubeconfig);
@@ -230,7 +258,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       if (!found) throw new Error(`no built-in credentials for user ${JSON.stringify(user)} (known: ${[...pki.clients.keys()].join(', ')})`);
       return found;
     };
-    return { url, ca: pki.ca.cert, pki, credentials, kubeconfigPath, kubeconfig, clusterId, dataDir: o.dataDir, options: o, stop };
+    return { url, ca: pki.ca.cert, pki, credentials, kubeconfigPath, kubeconfig, clusterId, dataDir: o.dataDir, options: o, stop, ...(schedulerUrl ? { schedulerUrl } : {}) };
   } catch (err) {
     await runAll(undo).catch((cleanupErr: unknown) => log.error({ err: cleanupErr }, 'cleanup after a failed start failed'));
     throw err;

@@ -28,11 +28,11 @@ t.test('first start makes the CA, the serving and every client certificate; keys
   const pki = await loadOrCreatePki(dir, OPTIONS);
   t.same(
     pki.issued.map((i) => i.file).sort(),
-    ['admin', 'apiserver', 'apiserver-kubelet-client', 'ca', 'kube-controller-manager', 'kube-scheduler', 'kubelet-k8ts-node-1', 'kubelet-k8ts-node-2', 'kubelet-serving-k8ts-node-1', 'kubelet-serving-k8ts-node-2'],
+    ['admin', 'apiserver', 'apiserver-kubelet-client', 'ca', 'kube-controller-manager', 'kube-scheduler', 'kube-scheduler-serving', 'kubelet-k8ts-node-1', 'kubelet-k8ts-node-2', 'kubelet-serving-k8ts-node-1', 'kubelet-serving-k8ts-node-2'],
   );
   t.same(Object.keys(await snapshot(dir)), [
     'admin.crt', 'admin.key', 'apiserver-kubelet-client.crt', 'apiserver-kubelet-client.key', 'apiserver.crt', 'apiserver.key', 'ca.crt', 'ca.key',
-    'kube-controller-manager.crt', 'kube-controller-manager.key', 'kube-scheduler.crt', 'kube-scheduler.key',
+    'kube-controller-manager.crt', 'kube-controller-manager.key', 'kube-scheduler-serving.crt', 'kube-scheduler-serving.key', 'kube-scheduler.crt', 'kube-scheduler.key',
     'kubelet-k8ts-node-1.crt', 'kubelet-k8ts-node-1.key', 'kubelet-k8ts-node-2.crt', 'kubelet-k8ts-node-2.key',
     'kubelet-serving-k8ts-node-1.crt', 'kubelet-serving-k8ts-node-1.key', 'kubelet-serving-k8ts-node-2.crt', 'kubelet-serving-k8ts-node-2.key',
   ]);
@@ -156,12 +156,13 @@ t.test('a new CA reissues everything it signed', async (t) => {
   await loadOrCreatePki(dir, OPTIONS);
   await unlink(join(dir, 'pki', 'ca.key'));
   const pki = await loadOrCreatePki(dir, OPTIONS);
-  t.equal(pki.issued.length, 10);
-  t.same(pki.issued.filter((i) => i.file !== 'ca').map((i) => i.reason), Array(9).fill('not signed by the current CA'));
+  t.equal(pki.issued.length, 11);
+  t.same(pki.issued.filter((i) => i.file !== 'ca').map((i) => i.reason), Array(10).fill('not signed by the current CA'));
   const ca = new X509Certificate(pki.ca.cert);
   for (const client of pki.clients.values()) t.ok(new X509Certificate(client.cert).verify(ca.publicKey), client.user);
   t.ok(new X509Certificate(pki.kubeletClient.cert).verify(ca.publicKey), 'kubelet client');
   for (const [node, pair] of pki.kubeletServing) t.ok(new X509Certificate(pair.cert).verify(ca.publicKey), `${node} serving`);
+  t.ok(new X509Certificate(pki.schedulerServing.cert).verify(ca.publicKey), 'scheduler serving');
 });
 
 t.test('issueClientCert: more client certificates from the same CA', async (t) => {

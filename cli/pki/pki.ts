@@ -14,6 +14,8 @@
  *   kubelet-serving-k8ts-node-N.crt / .key  the kubelet's HTTPS server: CN=system:node:<node>,
  *                                           O=system:nodes; SANs 127.0.0.1, --address,
  *                                           localhost and the node name
+ *   kube-scheduler-serving.crt / .key       the scheduler's HTTPS server (/debug/decisions):
+ *                                           CN=system:kube-scheduler; SANs 127.0.0.1, localhost
  *
  * The API server maps a client certificate's CN to the user name and its O entries to
  * groups, as kube-apiserver does. Keys are 0600, the directory 0700.
@@ -87,6 +89,8 @@ export interface Pki {
   kubeletClient: ClientCredentials;
   /** each node's kubelet serving certificate, by node name */
   kubeletServing: ReadonlyMap<string, CertAndKey>;
+  /** the scheduler's serving certificate, for its /debug/decisions endpoint (kube-scheduler serves its own port too) */
+  schedulerServing: CertAndKey;
   /** what this load had to make, and why (for the log); empty on a plain restart */
   issued: Array<{ file: string; reason: string }>;
 }
@@ -223,11 +227,8 @@ export async function loadOrCreatePki(dataDir: string, options: PkiOptions): Pro
   const kubeletClient = await clientPair(KUBELET_CLIENT);
   if (kubeletClient.issued) issued.push(kubeletClient.issued);
 
-  // a kubelet's serving pair: checked like the API server's (CA, key, expiry, SANs) plus its subject
-  const kubeletServing = await mapLimit(options.nodes, 16, async (node) => {
-    const base = `kubelet-serving-${node}`;
-    const identity = kubeletIdentity(node);
-    const wanted = kubeletServingNames(node, options.address);
+  // a component's serving pair: checked like the API server's (CA, key, expiry, SANs) plus its subject
+  const componentServing = async (base: string, identity: Identity, wanted: { dnsNames: string[]; ipAddresses: string[] }) => {
     const pair = await readPair(dir, base);
     let reason = unusable(pair, caCert, now);
     if (reason === undefined && pair) {
@@ -236,12 +237,18 @@ export async function loadOrCreatePki(dataDir: string, options: PkiOptions): Pro
       if (!subjectMatches(cert, identity)) reason = 'subject is not the identity';
       else if (missing.length > 0) reason = `SANs do not cover ${missing.join(', ')}`;
     }
-    if (reason === undefined && pair) return { node, pair };
+    if (reason === undefined && pair) return { pair };
     const made = await issueCertificate(caPair, { commonName: identity.user, organizations: identity.groups, usage: 'server', ...wanted, validDays: LEAF_VALID_DAYS });
     await writePair(dir, base, made);
-    return { node, pair: made, issued: { file: base, reason: reason ?? 'missing' } };
-  });
+    return { pair: made, issued: { file: base, reason: reason ?? 'missing' } };
+  };
+  const kubeletServing = await mapLimit(options.nodes, 16, async (node) => ({
+    node,
+    ...(await componentServing(`kubelet-serving-${node}`, kubeletIdentity(node), kubeletServingNames(node, options.address))),
+  }));
   for (const serving of kubeletServing) if (serving.issued) issued.push(serving.issued);
+  const schedulerServing = await componentServing('kube-scheduler-serving', SCHEDULER, { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+  if (schedulerServing.issued) issued.push(schedulerServing.issued);
 
   return {
     dir,
@@ -250,6 +257,7 @@ export async function loadOrCreatePki(dataDir: string, options: PkiOptions): Pro
     clients: new Map(clients.map(({ credentials }) => [credentials.user, credentials])),
     kubeletClient: kubeletClient.credentials,
     kubeletServing: new Map(kubeletServing.map(({ node, pair }) => [node, pair])),
+    schedulerServing: schedulerServing.pair,
     issued,
   };
 }

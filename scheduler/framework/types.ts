@@ -66,6 +66,8 @@ export interface Handle {
   runPreFilterExtensionRemovePod(state: CycleState, podToSchedule: V1Pod, podInfoToRemove: PodInfo, nodeInfo: NodeInfo): Status;
   /** the scheduler's profile name, for events */
   profileName: string;
+  /** records Events as this profile (preemption's Preempted events) */
+  events?: import('../../client/events/types.js').EventRecorder;
 }
 
 export interface Plugin {

@@ -1,0 +1,6 @@
+/** The disruption controller and its pure parts (status arithmetic, expected pods, finders). */
+export { DisruptionController, type DisruptionControllerOptions, type DisruptionSettings } from './disruption-controller.js';
+export * from './budget-status.js';
+export { expectedPodCount, expectedScale, controllerOf, type ControllerFinder, type ControllerScale, type ExpectedPods } from './expected-pods.js';
+export { listerFinders, scaleSubresourceFinder, type WorkloadListers } from './controller-finders.js';
+export { scaledValue } from './int-or-percent.js';
