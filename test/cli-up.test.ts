@@ -93,7 +93,7 @@ t.test('up serves, refuses a second up on its dir, and exits 0 on SIGTERM', asyn
   t.match(res.json(), { major: '1', minor: '33', gitVersion: /^v1\.33\.0-k8ts\./ });
   t.equal((await httpsGet(`${url}/api`, { ca })).status, 401, 'no credentials, no API');
   t.equal(await readFile(join(dir, 'pki', 'ca.crt'), 'utf8'), ca);
-  t.match(run.stdout(), /certificates: made ca, apiserver, admin, kube-scheduler, kube-controller-manager, kubelet-k8ts-node-1, apiserver-kubelet-client, kubelet-serving-k8ts-node-1 in /);
+  t.match(run.stdout(), /certificates: made ca, apiserver, admin, kube-scheduler, kube-controller-manager, kubelet-k8ts-node-1, apiserver-kubelet-client, kubelet-serving-k8ts-node-1, kube-scheduler-serving in /);
   t.match(run.stdout(), /k8ts is ready: export KUBECONFIG=/);
   t.match(run.stdout(), /nodes: 1 kubelet\(s\) on the simulated runtime/);
   t.ok(existsSync(join(dir, 'k8ts.lock')));

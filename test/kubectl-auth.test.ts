@@ -59,7 +59,7 @@ t.before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'k8ts-kubectl-'));
   const tokenFile = join(dir, 'tokens.csv');
   await writeFile(tokenFile, 'good-token,alice,1001,"devs"\n');
-  cluster = await startCluster({ dataDir: join(dir, 'data'), port: 0, store: 'memory', logLevel: 'silent', tokenAuthFile: tokenFile });
+  cluster = await startCluster({ dataDir: join(dir, 'data'), port: 0, store: 'memory', logLevel: 'silent', tokenAuthFile: tokenFile, scheduler: false, controllers: false });
 });
 t.teardown(async () => {
   await cluster?.stop();

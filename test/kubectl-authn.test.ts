@@ -26,7 +26,7 @@ let tokenConfig: string;
 
 t.before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'k8ts-authn-'));
-  cluster = await startCluster({ dataDir, port: 0, store: 'memory', nodes: 0, logLevel: 'silent' });
+  cluster = await startCluster({ dataDir, port: 0, store: 'memory', nodes: 0, logLevel: 'silent', scheduler: false, controllers: false });
   // a kubeconfig whose user has no certificate, so that --token is the only credential
   tokenConfig = join(dataDir, 'token.kubeconfig');
   const config = {

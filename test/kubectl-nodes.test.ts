@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import t from 'tap';
 import { e2eCluster, type E2e } from './helpers/e2e.js';
+import { jsonOf, sleep, until } from './helpers/poll.js';
 import { hasKubectl, kubectlPath } from './helpers/kubectl.js';
 
 const VERSION = '1.33';
@@ -24,24 +25,6 @@ const pod = (name: string, opts: { node?: string; annotations?: Record<string, s
       containers: [{ name: 'app', image: 'busybox:1.36', ...opts.container }],
     },
   });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** poll `read` until `done` holds (or fail after `ms`); returns the last value */
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await sleep(100);
-    value = await read();
-  }
-  return value;
-}
-
-const jsonOf = async (e: E2e, args: string[]) => {
-  const r = await e.kubectl([...args, '-o', 'json']);
-  return r.code === 0 ? (JSON.parse(r.stdout) as Record<string, any>) : undefined;
-};
 
 t.test('nodes and pods with the real kubectl', { skip: !hasKubectl(VERSION) && `kubectl ${VERSION} is not installed` }, async (t) => {
   t.setTimeout(300_000);

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { e2eCluster, type E2e } from './helpers/e2e.js';
+import { jsonOf, sleep, until } from './helpers/poll.js';
 import { hasKubectl } from './helpers/kubectl.js';
 import { httpsRequest } from './helpers/https-get.js';
 
@@ -46,23 +47,6 @@ const podJson = (name: string, o: PodOpts = {}) =>
     },
   });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await sleep(100);
-    value = await read();
-  }
-  return value;
-}
-
-const jsonOf = async (e: E2e, args: string[]) => {
-  const r = await e.kubectl([...args, '-o', 'json']);
-  return r.code === 0 ? (JSON.parse(r.stdout) as Record<string, any>) : undefined;
-};
-
 /** the node the pod was bound to (waits for the binding) */
 const placed = async (e: E2e, name: string): Promise<string | undefined> =>
   (await until(() => jsonOf(e, ['get', 'pod', name]), (p) => Boolean(p?.spec?.nodeName)))?.spec?.nodeName;
@@ -85,6 +69,7 @@ t.test('the scheduler with the real kubectl', { skip: !hasKubectl(VERSION) && `k
     runtime: 'simulated',
     kubelet: { leaseRenewIntervalMs: 500, nodeStatusUpdateFrequencyMs: 500, plegRelistIntervalMs: 100, podResyncIntervalMs: 2_000 },
     scheduler: { podInitialBackoffSeconds: 0.1, podMaxBackoffSeconds: 0.5 },
+    controllers: {},
   });
   await until(
     () => jsonOf(e, ['get', 'nodes']),

@@ -25,7 +25,7 @@ function withoutRunSpecifics(object: Record<string, unknown>): unknown {
 
 t.test('kubectl 1.33 protobuf bodies', { skip: hasKubectl133() ? false : 'kubectl 1.33 is not installed' }, async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'k8ts-pb-'));
-  const cluster = await startCluster({ dataDir, port: 0, store: 'memory', nodes: 0, logLevel: 'silent' });
+  const cluster = await startCluster({ dataDir, port: 0, store: 'memory', nodes: 0, logLevel: 'silent', scheduler: false, controllers: false });
   const admin = cluster.credentials('admin');
   const upstream = { url: cluster.url, ca: cluster.ca, cert: admin.cert, key: admin.key };
   const kubectl = await kubectlAgainst(cluster.url);

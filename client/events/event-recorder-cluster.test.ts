@@ -17,7 +17,7 @@ const silentLogger = { debug() {}, warn() {}, error() {} };
 
 t.test('recorded events reach the API server', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-events-'));
-  const cluster = await startCluster({ dataDir: join(dir, 'data'), port: 0, store: 'memory', nodes: 0, logLevel: 'silent' });
+  const cluster = await startCluster({ dataDir: join(dir, 'data'), port: 0, store: 'memory', nodes: 0, logLevel: 'silent', scheduler: false, controllers: false });
   const { cert, key } = await issueClientCert(cluster.pki, 'system:node:k8ts-node-1', ['system:nodes']);
   const client = createClient({ server: cluster.url, ca: cluster.ca, cert, key });
   t.teardown(async () => {

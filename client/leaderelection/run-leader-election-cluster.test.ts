@@ -18,7 +18,7 @@ const timings = { leaseDurationMs: 1_000, renewDeadlineMs: 600, retryPeriodMs: 1
 
 t.test('leader election over a real Lease', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-leader-'));
-  const cluster = await startCluster({ dataDir: join(dir, 'data'), port: 0, store: 'memory', nodes: 0, logLevel: 'silent' });
+  const cluster = await startCluster({ dataDir: join(dir, 'data'), port: 0, store: 'memory', nodes: 0, logLevel: 'silent', scheduler: false, controllers: false });
   const client = createClient({ server: cluster.url, ca: cluster.ca, ...cluster.credentials('system:kube-scheduler') });
   t.teardown(async () => {
     client.close();

@@ -1,6 +1,7 @@
 /**
  * Test helper for client/ tests: one real API server (startCluster, memory store, no
- * nodes) in a temp dir, and an admin client for it; both torn down with the test.
+ * nodes, no scheduler or controllers writing to its objects) in a temp dir, and an admin
+ * client for it; both torn down with the test.
  * Tests may import cli/ (the wiring point); client/ code itself never does.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,7 +21,7 @@ export interface TestCluster {
 
 export async function startTestCluster(t: Test, extra: { tokenAuthFile?: string; storeCompactionWindowMs?: number } = {}): Promise<TestCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-client-'));
-  const cluster = await startCluster({ dataDir: join(dir, 'data'), port: 0, store: 'memory', nodes: 0, logLevel: 'silent', ...extra });
+  const cluster = await startCluster({ dataDir: join(dir, 'data'), port: 0, store: 'memory', nodes: 0, logLevel: 'silent', scheduler: false, controllers: false, ...extra });
   const clients: KubeClient[] = [];
   const clientAs = (user: string) => {
     const { cert, key } = cluster.credentials(user);

@@ -45,7 +45,7 @@ function fakeRuntime() {
 
 t.test('node agent against a real API server', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'k8ts-node-agent-'));
-  const cluster = await startCluster({ dataDir: join(dir, 'data'), port: 0, store: 'memory', nodes: 0, logLevel: 'silent' });
+  const cluster = await startCluster({ dataDir: join(dir, 'data'), port: 0, store: 'memory', nodes: 0, logLevel: 'silent', scheduler: false, controllers: false });
   const nodeCreds = await issueClientCert(cluster.pki, `system:node:${NODE}`, ['system:nodes']);
   const client = createClient({ server: cluster.url, ca: cluster.ca, cert: nodeCreds.cert, key: nodeCreds.key });
   const admin = createClient({ server: cluster.url, ca: cluster.ca, ...cluster.credentials('admin') });

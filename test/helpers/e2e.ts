@@ -19,10 +19,14 @@ export interface E2e {
   fails(args: string[], stdin?: string): Promise<string>;
 }
 
-/** `options` override the fixture's defaults (memory store, no nodes, silent) */
+/**
+ * `options` override the fixture's defaults: memory store, no nodes, silent, and no
+ * scheduler or controllers — API tests must not race a control loop writing pod status;
+ * tests of the control plane turn them on (`scheduler: {}`, `controllers: {}`).
+ */
 export async function e2eCluster(t: Test, version: string, options: ClusterOptions = {}): Promise<E2e> {
   const dataDir = await mkdtemp(join(tmpdir(), 'k8ts-e2e-'));
-  const cluster = await startCluster({ dataDir, port: 0, store: 'memory', nodes: 0, logLevel: 'silent', ...options });
+  const cluster = await startCluster({ dataDir, port: 0, store: 'memory', nodes: 0, logLevel: 'silent', scheduler: false, controllers: false, ...options });
   const { kubectl, cleanup } = await kubectlFor(version, cluster.kubeconfigPath);
   t.teardown(async () => {
     await cleanup();
