@@ -11,6 +11,7 @@ import type { KubeClient } from '../client/types.js';
 import type { SchedulerCache } from './cache/scheduler-cache.js';
 import { decisionSummary, type Decision } from './decisions/decision.js';
 import type { DecisionLog } from './decisions/decision-log.js';
+import { decisionTable, topScores } from './decisions/decision-table.js';
 import { fitErrorMessage, NO_NODES_AVAILABLE, rejectingPlugins } from './fit-error.js';
 import type { CycleState } from './framework/cycle-state.js';
 import { newPodInfo } from './framework/node-info.js';
@@ -202,7 +203,8 @@ export class ScheduleLoop {
       totalNodes: r.totalNodes,
       evaluatedNodes: r.evaluatedNodes,
       feasibleNodes: r.feasibleNodes,
-      nodes: r.nodes,
+      top: topScores(r.scores),
+      table: () => decisionTable(r),
     };
     this.o.decisions.record(d);
     return d;

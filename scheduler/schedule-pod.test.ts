@@ -6,6 +6,7 @@ import { CycleState } from './framework/cycle-state.js';
 import { Framework } from './framework/runtime.js';
 import { success, unresolvable, unschedulable } from './framework/status.js';
 import type { FilterPlugin, Plugin, PreFilterPlugin, ScorePlugin } from './framework/types.js';
+import { decisionTable, topScores } from './decisions/decision-table.js';
 import { schedulePod } from './schedule-pod.js';
 
 const node = (name: string, labels: Record<string, string> = {}): V1Node => ({ metadata: { name, labels }, status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' } } });
@@ -45,9 +46,11 @@ t.test('filters, scores and picks the best node', async (t) => {
   t.equal(r.feasibleNodes, 2);
   t.same([...r.statuses.keys()].sort(), ['b', 'd']);
   t.match(r.statuses.get('b'), { code: 'Unschedulable', plugin: 'LabelFilter', reasons: ['node(s) bad'] });
-  t.match(r.nodes[0], { node: 'c', total: 80, scores: { LabelScore: 80 } }, 'the chosen node first, weighted');
-  t.match(r.nodes[1], { node: 'a', total: 20 });
-  t.match(r.nodes.find((n) => n.node === 'd'), { rejectedBy: { plugin: 'LabelFilter', code: 'UnschedulableAndUnresolvable' } });
+  const table = decisionTable(r);
+  t.match(table[0], { node: 'c', total: 80, scores: { LabelScore: 80 } }, 'the chosen node first, weighted');
+  t.match(table[1], { node: 'a', total: 20 });
+  t.match(table.find((n) => n.node === 'd'), { rejectedBy: { plugin: 'LabelFilter', code: 'UnschedulableAndUnresolvable' } });
+  t.same(topScores(r.scores, 1), [{ node: 'c', total: 80 }]);
 });
 
 t.test('no feasible node: statuses for all, no node', async (t) => {

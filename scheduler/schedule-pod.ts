@@ -5,7 +5,8 @@
  * its turn) → PreScore/Score → the best node, ties broken at random.
  *
  * It never yields: the cache cannot change while it runs. It returns everything the
- * decision record needs, not just the node.
+ * decision record needs (statuses, scores), not just the node; the per-node table is only
+ * built when someone asks for it (decisions/decision-table.ts).
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CycleState } from './framework/cycle-state.js';
@@ -13,8 +14,8 @@ import type { NodeInfo } from './framework/node-info.js';
 import type { Framework } from './framework/runtime.js';
 import { isSuccess, unresolvable, type Status } from './framework/status.js';
 import type { NodeToStatusMap, Snapshot } from './framework/types.js';
+import type { ScoreResult } from './framework/runtime.js';
 import { numFeasibleNodesToFind } from './config/adaptive-percentage.js';
-import type { NodeDecision } from './decisions/decision.js';
 
 export interface SchedulePodInput {
   framework: Framework;
@@ -39,17 +40,17 @@ export interface SchedulePodResult {
   evaluatedNodes: number;
   feasibleNodes: number;
   nextStartNodeIndex: number;
-  /** per node, for the decision record: rejections, then the scored nodes best first */
-  nodes: NodeDecision[];
+  /** the feasible nodes' names */
+  feasible: string[];
+  /** per-plugin scores of the feasible nodes, when there was more than one */
+  scores?: ScoreResult;
 }
-
-const decisionOf = (node: string, s: Status): NodeDecision => ({ node, rejectedBy: { ...(s.plugin ? { plugin: s.plugin } : {}), code: s.code, reasons: s.reasons } });
 
 export function schedulePod(input: SchedulePodInput): SchedulePodResult {
   const { framework, snapshot, state, pod } = input;
   const all = snapshot.list();
   const statuses: NodeToStatusMap = new Map();
-  const base = { statuses, totalNodes: all.length, evaluatedNodes: 0, feasibleNodes: 0, nextStartNodeIndex: input.nextStartNodeIndex, nodes: [] as NodeDecision[] };
+  const base = { statuses, totalNodes: all.length, evaluatedNodes: 0, feasibleNodes: 0, nextStartNodeIndex: input.nextStartNodeIndex, feasible: [] as string[] };
   if (all.length === 0) return base;
 
   const pre = framework.runPreFilterPlugins(state, pod, all);
@@ -57,7 +58,7 @@ export function schedulePod(input: SchedulePodInput): SchedulePodResult {
     if (pre.status.code === 'Error') return { ...base, error: pre.status };
     // a PreFilter rejection rejects every node, for the same reason
     for (const n of all) statuses.set(n.name, pre.status);
-    return { ...base, nodes: all.map((n) => decisionOf(n.name, pre.status)) };
+    return base;
   }
   let candidates: readonly NodeInfo[] = all;
   if (pre.nodeNames) {
@@ -72,7 +73,6 @@ export function schedulePod(input: SchedulePodInput): SchedulePodResult {
 
   // a preemptor's nominated node first: if it fits there now, that is where it goes
   const nominated = pod.status?.nominatedNodeName;
-  const decisions: NodeDecision[] = [];
   let feasible: NodeInfo[] = [];
   if (nominated) {
     const n = snapshot.get(nominated);
@@ -95,22 +95,19 @@ export function schedulePod(input: SchedulePodInput): SchedulePodResult {
       const s = framework.runFilterPluginsWithNominatedPods(state, pod, n);
       if (s.code === 'Error') return { ...base, evaluatedNodes: evaluated, error: s };
       if (isSuccess(s)) feasible.push(n);
-      else {
-        statuses.set(n.name, s);
-        decisions.push(decisionOf(n.name, s));
-      }
+      else statuses.set(n.name, s);
     }
     next = (start + evaluated) % candidates.length;
   } else evaluated = 1;
 
-  const out = { ...base, evaluatedNodes: evaluated, feasibleNodes: feasible.length, nextStartNodeIndex: next };
-  if (feasible.length === 0) return { ...out, nodes: decisions };
-  if (feasible.length === 1) return { ...out, node: feasible[0]!.name, nodes: [{ node: feasible[0]!.name }, ...decisions] };
+  const out = { ...base, evaluatedNodes: evaluated, feasibleNodes: feasible.length, nextStartNodeIndex: next, feasible: feasible.map((n) => n.name) };
+  if (feasible.length === 0) return out;
+  if (feasible.length === 1) return { ...out, node: feasible[0]!.name };
 
   const preScore = framework.runPreScorePlugins(state, pod, feasible);
-  if (!isSuccess(preScore)) return { ...out, error: preScore, nodes: decisions };
+  if (!isSuccess(preScore)) return { ...out, error: preScore };
   const scored = framework.runScorePlugins(state, pod, feasible);
-  if (!scored.result) return { ...out, error: scored.status, nodes: decisions };
+  if (!scored.result) return { ...out, error: scored.status };
 
   // the best total; ties: each tied node is equally likely (kube's reservoir sampling)
   const random = input.random ?? Math.random;
@@ -126,11 +123,5 @@ export function schedulePod(input: SchedulePodInput): SchedulePodResult {
       if (random() * ties < 1) best = s;
     }
   }
-  const scoredNodes: NodeDecision[] = scored.result.totals.map((t) => {
-    const scores: Record<string, number> = {};
-    for (const [plugin, perNode] of scored.result!.byPlugin) scores[plugin] = perNode.get(t.name) ?? 0;
-    return { node: t.name, scores, total: t.score };
-  });
-  scoredNodes.sort((a, b) => (a.node === best.name ? -1 : b.node === best.name ? 1 : b.total! - a.total!));
-  return { ...out, node: best.name, nodes: [...scoredNodes, ...decisions] };
+  return { ...out, node: best.name, scores: scored.result };
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient } from '../api/client.js';
-import { startServerProcess } from '../api/server-process.js';
+import { startServerProcess, type ServerProcess } from '../api/server-process.js';
 import { runConcurrent } from '../store/measure.js';
 import type { Args, BenchCase } from './args.js';
 import { BindTracker } from './bind-tracker.js';
@@ -44,6 +44,22 @@ async function createNodes(client: ApiClient, count: number, concurrency: number
     expectStatus(`set status of node ${name}`, 200, update);
     return true;
   });
+}
+
+/** SIGTERM, and SIGKILL if the server has not exited within 15 s, so a stuck shutdown cannot hang the bench */
+async function stopServer(server: ServerProcess): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = server.stop();
+  const inTime = await Promise.race([stopped.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 15_000)))]);
+  clearTimeout(timer);
+  if (inTime) return;
+  process.stderr.write(`bench:scheduler: k8ts up did not exit within 15 s of SIGTERM; killing it\n`);
+  try {
+    process.kill(server.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  await stopped;
 }
 
 export async function runCase(c: BenchCase, args: Args): Promise<CaseResult> {
@@ -103,7 +119,7 @@ export async function runCase(c: BenchCase, args: Args): Promise<CaseResult> {
       }
     } finally {
       client.close();
-      await server.stop();
+      await stopServer(server);
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });

@@ -5,11 +5,18 @@
 import type { Decision } from './decision.js';
 
 export const DEFAULT_DECISIONS_KEPT = 5000;
+/** the newest this many keep their per-node table (it holds every feasible node's scores) */
+export const DEFAULT_TABLES_KEPT = 500;
 
 export class DecisionLog {
   private readonly byPod = new Map<string, Decision>();
+  /** pods whose decision still has its table, oldest first */
+  private readonly withTable: string[] = [];
 
-  constructor(private readonly capacity = DEFAULT_DECISIONS_KEPT) {}
+  constructor(
+    private readonly capacity = DEFAULT_DECISIONS_KEPT,
+    private readonly tables = DEFAULT_TABLES_KEPT,
+  ) {}
 
   record(d: Decision): void {
     this.byPod.delete(d.pod); // re-insert: Map order is the recency order
@@ -17,6 +24,13 @@ export class DecisionLog {
     while (this.byPod.size > this.capacity) {
       const oldest = this.byPod.keys().next().value as string;
       this.byPod.delete(oldest);
+    }
+    if (d.table) {
+      this.withTable.push(d.pod);
+      while (this.withTable.length > this.tables) {
+        const old = this.byPod.get(this.withTable.shift()!);
+        if (old && old !== d && this.withTable.indexOf(old.pod) < 0) delete old.table;
+      }
     }
   }
 

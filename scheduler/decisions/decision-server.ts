@@ -50,7 +50,9 @@ export async function startDecisionServer(opts: DecisionServerOptions): Promise<
     }
     if (parts.length === 4) {
       const d = opts.log.get(parts[2]!, parts[3]!);
-      return d ? send(res, 200, d) : send(res, 404, { message: `no scheduling decision recorded for pod ${parts[2]}/${parts[3]}` });
+      if (!d) return send(res, 404, { message: `no scheduling decision recorded for pod ${parts[2]}/${parts[3]}` });
+      const { table, ...rest } = d;
+      return send(res, 200, { ...rest, summary: decisionSummary(d), nodes: table ? table() : null, ...(table ? {} : { note: 'the per-node table is kept for the newest decisions only' }) });
     }
     return send(res, 404, { message: 'use /debug/decisions or /debug/decisions/NAMESPACE/NAME' });
   });

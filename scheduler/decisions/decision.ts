@@ -33,14 +33,15 @@ export interface Decision {
   /** nodes the filters ran on (fewer than total when percentageOfNodesToScore stopped early) */
   evaluatedNodes: number;
   feasibleNodes: number;
-  /** nodes the filters ran on, then the chosen node first and the rest by total score */
-  nodes: NodeDecision[];
+  /** the best totals, best first (for the summary) */
+  top: Array<{ node: string; total: number }>;
+  /** builds the per-node table on demand; dropped from old decisions to bound memory */
+  table?: () => NodeDecision[];
 }
 
 /** the chosen node, how many were feasible, and the top scores: for the Scheduled event */
-export function decisionSummary(d: Decision, top = 3): string {
-  const scored = d.nodes.filter((n) => n.total !== undefined).slice(0, top);
-  const scores = scored.map((n) => `${n.node}=${n.total}`).join(' ');
+export function decisionSummary(d: Decision): string {
+  const scores = d.top.map((n) => `${n.node}=${n.total}`).join(' ');
   const evaluated = d.evaluatedNodes < d.totalNodes ? `, ${d.evaluatedNodes} evaluated` : '';
   return `${d.feasibleNodes}/${d.totalNodes} nodes feasible${evaluated}${scores ? `; scores ${scores}` : ''}`;
 }
