@@ -156,3 +156,11 @@ t.test('a failed listen releases everything', async (t) => {
   t.notOk(existsSync(join(dirB, 'k8ts.lock')), 'lock released');
   t.notOk(existsSync(join(dirB, 'kubeconfig')), 'no kubeconfig: never ready');
 });
+
+t.test('a bad --scheduler-config stops startup with one clear line, before anything listens', async (t) => {
+  const dir = t.testdir({ 'scheduler.yaml': 'apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\npercentageOfNodesToScore: 140\n' });
+  await t.rejects(startCluster({ dataDir: join(dir, 'data'), port: 0, store: 'memory', nodes: 0, logLevel: 'silent', schedulerConfig: join(dir, 'scheduler.yaml') }), {
+    name: 'StartupError',
+    message: /^--scheduler-config .*scheduler\.yaml: percentageOfNodesToScore/,
+  });
+});

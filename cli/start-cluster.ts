@@ -37,7 +37,7 @@ import { loadOrCreateServiceAccountKey } from './pki/service-account-key.js';
 import { resolveRuntime } from './runtime.js';
 import { startClusterControllers } from './start-controllers.js';
 import { startKubelets } from './start-kubelets.js';
-import { startClusterScheduler } from './start-scheduler.js';
+import { loadConfigOrExplain, startClusterScheduler } from './start-scheduler.js';
 
 export type { ClusterOptions, ResolvedClusterOptions };
 export type { ClientCredentials, Pki };
@@ -167,6 +167,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     log.info(`k8ts ${k8tsVersion()} starting cluster ${clusterId} in ${o.dataDir}`);
 
     const tokens = await readTokenFile(o.tokenAuthFile, log);
+    const schedulerConfig = options.scheduler === false ? undefined : await loadConfigOrExplain(o.schedulerConfig, log);
     const pki = await loadPki(o, log);
     const serviceAccountTokens = await loadServiceAccountTokens(pki, log);
     const authentication: AuthenticationOptions = { ...(tokens ? { tokens } : {}), anonymous: o.anonymous, serviceAccountTokens };
@@ -218,9 +219,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     undo.unshift(() => kubelets.stop());
 
     let schedulerUrl: string | undefined;
-    if (options.scheduler !== false) {
+    if (schedulerConfig) {
       const scheduler = await startClusterScheduler({
-        configPath: o.schedulerConfig,
+        config: schedulerConfig,
         pki,
         url,
         ...(options.scheduler ? { settings: options.scheduler } : {}),

@@ -22,8 +22,8 @@ export type SchedulerSettings = Partial<Pick<SchedulerConfig, 'podInitialBackoff
 };
 
 export interface SchedulerInput {
-  /** --scheduler-config; '' = defaults */
-  configPath: string;
+  /** from loadConfigOrExplain (loaded before anything listens, so a bad file fails fast) */
+  config: SchedulerConfig;
   pki: Pki;
   url: string;
   settings?: SchedulerSettings;
@@ -31,17 +31,19 @@ export interface SchedulerInput {
   log: Logger;
 }
 
-export async function loadConfigOrExplain(path: string): Promise<SchedulerConfig> {
+export async function loadConfigOrExplain(path: string, log?: Logger): Promise<SchedulerConfig> {
   if (!path) return defaultSchedulerConfig();
   try {
-    return (await loadSchedulerConfig(path, inTreeRegistry.keys())).config;
+    const { config, warnings } = await loadSchedulerConfig(path, inTreeRegistry.keys());
+    for (const w of warnings) log?.warn(`--scheduler-config ${path}: ${w}`);
+    return config;
   } catch (err) {
     throw new StartupError(`--scheduler-config ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
 
 export async function startClusterScheduler(input: SchedulerInput): Promise<{ scheduler: Scheduler; stop(): Promise<void> }> {
-  const config = { ...(await loadConfigOrExplain(input.configPath)) };
+  const config = { ...input.config };
   const { random, ...timings } = input.settings ?? {};
   Object.assign(config, timings);
   const credentials = input.pki.clients.get(SCHEDULER.user);

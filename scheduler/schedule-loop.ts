@@ -63,6 +63,10 @@ export class ScheduleLoop {
     }
   }
 
+  inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
   /** wait for the bindings still in flight */
   async drain(): Promise<void> {
     await Promise.all([...this.inFlight]);

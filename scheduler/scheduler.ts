@@ -170,9 +170,10 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
 
   factory.start(abort.signal);
   let server: DecisionServer | undefined;
+  let loop: ScheduleLoop | undefined;
   try {
     if (!(await factory.waitForCacheSync(abort.signal))) throw new Error('scheduler: informers stopped before syncing');
-    if (opts.decisionServer) server = await startDecisionServer({ log: decisions, ...opts.decisionServer });
+    if (opts.decisionServer) server = await startDecisionServer({ log: decisions, stats: () => ({ queue: queue.lengths(), cache: cache.dump(), bindingsInFlight: loop?.inFlightCount() ?? 0 }), ...opts.decisionServer });
   } catch (err) {
     abort.abort();
     queue.close();
@@ -180,7 +181,7 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
     throw err;
   }
 
-  const loop = new ScheduleLoop({
+  loop = new ScheduleLoop({
     queue,
     cache,
     frameworks,

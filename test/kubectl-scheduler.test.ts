@@ -7,7 +7,8 @@
  * `kubectl drain` evicts while honouring a PodDisruptionBudget, and the scheduler's
  * /debug/decisions endpoint explains a placement.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { e2eCluster, type E2e } from './helpers/e2e.js';
@@ -64,7 +65,29 @@ const deleteAll = (e: E2e) => e.ok(['delete', 'pods', '--all', '--grace-period=0
 
 t.test('the scheduler with the real kubectl', { skip: !hasKubectl(VERSION) && `kubectl ${VERSION} is not installed` }, async (t) => {
   t.setTimeout(300_000);
+  // a second profile that packs pods instead of spreading them (--scheduler-config)
+  const configDir = await mkdtemp(join(tmpdir(), 'k8ts-sched-config-'));
+  t.teardown(() => rm(configDir, { recursive: true, force: true }));
+  const schedulerConfig = join(configDir, 'scheduler.yaml');
+  await writeFile(
+    schedulerConfig,
+    [
+      'apiVersion: kubescheduler.config.k8s.io/v1',
+      'kind: KubeSchedulerConfiguration',
+      'profiles:',
+      '  - schedulerName: default-scheduler',
+      '  - schedulerName: bin-packer',
+      '    plugins:',
+      '      score:',
+      '        disabled: [{ name: NodeResourcesBalancedAllocation }]',
+      '    pluginConfig:',
+      '      - name: NodeResourcesFit',
+      '        args: { scoringStrategy: { type: MostAllocated } }',
+      '',
+    ].join('\n'),
+  );
   const e = await e2eCluster(t, VERSION, {
+    schedulerConfig,
     nodes: 3,
     runtime: 'simulated',
     kubelet: { leaseRenewIntervalMs: 500, nodeStatusUpdateFrequencyMs: 500, plegRelistIntervalMs: 100, podResyncIntervalMs: 2_000 },
@@ -235,6 +258,18 @@ t.test('the scheduler with the real kubectl', { skip: !hasKubectl(VERSION) && `k
     t.equal((await jsonOf(e, ['get', 'pod', 'db-2']))?.metadata?.name, 'db-2', 'the budget kept db-2');
     await e.ok(['uncordon', 'k8ts-node-1', 'k8ts-node-2']);
     await e.ok(['delete', 'pdb', 'db']);
+    await deleteAll(e);
+  });
+
+  await t.test('a second profile from --scheduler-config packs pods onto one node', async (t) => {
+    for (let i = 1; i <= 4; i++) {
+      await e.ok(['create', '-f', '-'], podJson(`packed-${i}`, { cpu: '500m', schedulerName: 'bin-packer' }));
+      await placed(e, `packed-${i}`);
+    }
+    const pods = await jsonOf(e, ['get', 'pods']);
+    const nodes = new Set((pods?.items ?? []).map((p: any) => p.spec.nodeName));
+    t.equal(nodes.size, 1, `all four on one node: ${[...nodes].join(', ')}`);
+    t.match(await e.ok(['describe', 'pod', 'packed-1']), /Normal\s+Scheduled\s+.*bin-packer\s+Successfully assigned/);
     await deleteAll(e);
   });
 

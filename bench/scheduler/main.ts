@@ -31,6 +31,7 @@ async function main(): Promise<void> {
         `  created -> bound   p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, max ${r.detail.maxMs.toFixed(1)} ms`,
         `  all bound after    ${r.detail.totalS.toFixed(2)} s (${r.pods_s} pods/s)`,
         `  server peak RSS    ${r.rss_mb ?? '?'} MB`,
+        ...(r.detail.watchReopened > 0 ? [`  (the pod watch was ended by the server and reopened ${r.detail.watchReopened} times)`] : []),
       ].join('\n') + '\n',
     );
   }

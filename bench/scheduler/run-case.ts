@@ -14,6 +14,7 @@ import type { Args, BenchCase } from './args.js';
 import { BindTracker } from './bind-tracker.js';
 import { NAMESPACE, nodeBody, nodeName, withReadyStatus, podBody, podName } from './cluster-objects.js';
 import { peakRssMb } from './peak-rss.js';
+import { watchPods } from './pod-watch.js';
 
 export interface CaseResult {
   nodes: number;
@@ -23,7 +24,7 @@ export interface CaseResult {
   p99_ms: number;
   rss_mb: number | null;
   /** not in the JSON line: for the human-readable summary */
-  detail: { nodesS: number; createsPerS: number; totalS: number; maxMs: number };
+  detail: { nodesS: number; createsPerS: number; totalS: number; maxMs: number; watchReopened: number };
 }
 
 export class CaseTimeout extends Error {}
@@ -78,7 +79,10 @@ export async function runCase(c: BenchCase, args: Args): Promise<CaseResult> {
       expectStatus('list pods', 200, list);
       const rv = (JSON.parse(list.body.toString('utf8')) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
       const tracker = new BindTracker(c.pods);
-      const watch = await client.watch(`/api/v1/namespaces/${NAMESPACE}/pods?watch=true&resourceVersion=${rv}`, (line, at) => tracker.onWatchLine(line, at));
+      let watchFailed!: (err: Error) => void;
+      const watchFailure = new Promise<never>((_, reject) => (watchFailed = reject));
+      watchFailure.catch(() => undefined); // raced below
+      const watch = watchPods(server.url, server.credentials, `/api/v1/namespaces/${NAMESPACE}/pods`, rv, (line, at) => tracker.onWatchLine(line, at), watchFailed);
       try {
         const timeoutMs = args.timeoutS * 1000;
         const start = performance.now();
@@ -97,6 +101,7 @@ export async function runCase(c: BenchCase, args: Args): Promise<CaseResult> {
         let timer: NodeJS.Timeout | undefined;
         const outcome = await Promise.race([
           Promise.all([creating, tracker.allBound]).then(([run]) => run),
+          watchFailure,
           new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs))),
         ]).finally(() => clearTimeout(timer));
         if (outcome === 'timeout') {
@@ -112,7 +117,7 @@ export async function runCase(c: BenchCase, args: Args): Promise<CaseResult> {
           p50_ms: round1(tracker.latencies.percentile(50)),
           p99_ms: round1(tracker.latencies.percentile(99)),
           rss_mb: rss === undefined ? null : Math.round(rss),
-          detail: { nodesS, createsPerS: outcome.opsPerSec, totalS, maxMs: tracker.latencies.max() },
+          detail: { nodesS, createsPerS: outcome.opsPerSec, totalS, maxMs: tracker.latencies.max(), watchReopened: watch.reopened },
         };
       } finally {
         watch.close();

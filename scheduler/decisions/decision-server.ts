@@ -3,6 +3,7 @@
  *
  *   GET /debug/decisions              the newest decisions, one summary line each
  *   GET /debug/decisions/NS/NAME      the full per-node table for one pod
+ *   GET /debug/scheduler              queue lengths, cache size, bindings in flight
  *   GET /healthz                      ok
  *
  * Clients must present a certificate from the cluster CA (the admin kubeconfig's works:
@@ -15,6 +16,8 @@ import { decisionSummary } from './decision.js';
 
 export interface DecisionServerOptions {
   log: DecisionLog;
+  /** what /debug/scheduler shows */
+  stats?: () => unknown;
   tls: { cert: string; key: string; ca: string };
   /** 0 = any free port */
   port?: number;
@@ -40,6 +43,7 @@ export async function startDecisionServer(opts: DecisionServerOptions): Promise<
       res.writeHead(200, { 'content-type': 'text/plain' });
       return res.end('ok');
     }
+    if (url.pathname === '/debug/scheduler') return send(res, 200, opts.stats?.() ?? {});
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'debug' || parts[1] !== 'decisions') return send(res, 404, { message: `no such path ${url.pathname}; try /debug/decisions` });
     if (parts.length === 2) {

@@ -12,9 +12,9 @@ export function decisionTable(input: { node?: string; feasible: readonly string[
   const { node, scores } = input;
   let feasible: NodeDecision[];
   if (scores) {
-    feasible = scores.totals.map((t) => {
+    feasible = scores.totals.map((t, i) => {
       const perPlugin: Record<string, number> = {};
-      for (const [plugin, perNode] of scores.byPlugin) perPlugin[plugin] = perNode.get(t.name) ?? 0;
+      for (const [plugin, perNode] of scores.byPlugin) perPlugin[plugin] = perNode[i] ?? 0;
       return { node: t.name, scores: perPlugin, total: t.score };
     });
     feasible.sort((a, b) => (a.node === node ? -1 : b.node === node ? 1 : b.total! - a.total!));

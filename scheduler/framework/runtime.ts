@@ -37,8 +37,8 @@ import type { ResolvedPlugins } from './resolve-plugins.js';
 export interface ScoreResult {
   /** weighted totals, in the order of the nodes given */
   totals: NodeScore[];
-  /** per plugin, per node: the weighted, normalized score */
-  byPlugin: Map<string, Map<string, number>>;
+  /** per plugin: the weighted, normalized score of each node, in the order of totals */
+  byPlugin: Map<string, number[]>;
 }
 
 /** a plugin that throws is an internal Error status, never a crashed scheduler */
@@ -208,11 +208,12 @@ export class Framework {
   /** every Score plugin on every node, normalized and weighted; an Error status aborts */
   runScorePlugins(state: CycleState, pod: V1Pod, nodes: readonly NodeInfo[]): { status: Status; result?: ScoreResult } {
     const totals: NodeScore[] = nodes.map((n) => ({ name: n.name, score: 0 }));
-    const byPlugin = new Map<string, Map<string, number>>();
+    const byPlugin = new Map<string, number[]>();
     for (const p of this.score) {
       if (state.skipScorePlugins.has(p.name)) continue;
-      const scores: NodeScore[] = [];
-      for (const n of nodes) {
+      const scores: NodeScore[] = new Array(nodes.length);
+      for (let i = 0; i < nodes.length; i++) {
+        const n = nodes[i]!;
         let out: { score: number; status?: Status };
         try {
           out = p.score(state, pod, n);
@@ -220,23 +221,22 @@ export class Framework {
           return { status: withPlugin(errorStatus(`${p.name}: ${(err as Error).message}`), p.name) };
         }
         if (out.status && !isSuccess(out.status)) return { status: withPlugin(out.status, p.name) };
-        scores.push({ name: n.name, score: out.score });
+        scores[i] = { name: n.name, score: out.score };
       }
       if (p.normalizeScore) {
         const s = guard(p, () => p.normalizeScore!(state, pod, scores));
         if (!isSuccess(s)) return { status: s };
       }
       const weight = this.resolved.weights.get(p.name) ?? 1;
-      const perNode = new Map<string, number>();
+      const weighted = new Array<number>(scores.length);
       for (let i = 0; i < scores.length; i++) {
         const raw = scores[i]!.score;
         if (raw > MAX_NODE_SCORE || raw < 0)
           return { status: withPlugin(errorStatus(`${p.name} returned score ${raw} for node ${scores[i]!.name}, outside [0, ${MAX_NODE_SCORE}]`), p.name) };
-        const weighted = raw * weight;
-        perNode.set(scores[i]!.name, weighted);
-        totals[i]!.score += weighted;
+        weighted[i] = raw * weight;
+        totals[i]!.score += raw * weight;
       }
-      byPlugin.set(p.name, perNode);
+      byPlugin.set(p.name, weighted);
     }
     return { status: success(), result: { totals, byPlugin } };
   }

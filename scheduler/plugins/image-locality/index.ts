@@ -33,9 +33,21 @@ export function calculatePriority(sumScores: number, numContainers: number): num
   return Math.trunc((MAX_NODE_SCORE * (sum - MIN_THRESHOLD)) / (maxThreshold - MIN_THRESHOLD));
 }
 
+/** lookup names per image reference: computed once, not once per node per pod (bounded) */
+const lookupNames = new Map<string, readonly string[]>();
+function cachedLookupNames(image: string): readonly string[] {
+  let names = lookupNames.get(image);
+  if (!names) {
+    if (lookupNames.size >= 4096) lookupNames.clear();
+    lookupNames.set(image, (names = imageLookupNames(image)));
+  }
+  return names;
+}
+
 /** the image's state on this node, under any of its lookup names */
 function imageStateOn(nodeInfo: NodeInfo, node: V1Node | undefined, image: string, snapshot: Snapshot): ImageState | undefined {
-  const names = imageLookupNames(image);
+  if (nodeInfo.imageStates.size === 0 && !node?.status?.images?.length) return undefined;
+  const names = cachedLookupNames(image);
   for (const name of names) {
     const s = nodeInfo.imageStates.get(name);
     if (s) return s;
