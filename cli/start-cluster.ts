@@ -205,42 +205,45 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const url = serverUrl(o.address, port);
     await apiHandle(app)?.publishEndpoint({ address: o.address, port });
 
-    const kubelets = await startKubelets({
-      options: o,
-      pki,
-      url,
-      clusterId,
-      runtime,
-      ...(options.kubelet && { settings: options.kubelet }),
-      ...(options.clock && { clock: options.clock }),
-      log,
-    });
-    // kubelets stop before the API server closes, so their last writes land
-    undo.unshift(() => kubelets.stop());
-
-    let schedulerUrl: string | undefined;
-    if (schedulerConfig) {
-      const scheduler = await startClusterScheduler({
-        config: schedulerConfig,
+    // the components only need the API server, so they start side by side (a learner's
+    // `k8ts up` is ready sooner); each one that started is undone if another fails
+    const [kubelets, scheduler, controllers] = await Promise.allSettled([
+      startKubelets({
+        options: o,
         pki,
         url,
-        ...(options.scheduler ? { settings: options.scheduler } : {}),
+        clusterId,
+        runtime,
+        ...(options.kubelet && { settings: options.kubelet }),
         ...(options.clock && { clock: options.clock }),
         log,
-      });
-      undo.unshift(() => scheduler.stop());
-      schedulerUrl = scheduler.scheduler.url;
+      }),
+      schedulerConfig
+        ? startClusterScheduler({
+            config: schedulerConfig,
+            pki,
+            url,
+            ...(options.scheduler ? { settings: options.scheduler } : {}),
+            ...(options.clock && { clock: options.clock }),
+            log,
+          })
+        : undefined,
+      options.controllers !== false
+        ? startClusterControllers({ pki, url, ...(options.controllers ? { settings: options.controllers } : {}), ...(options.clock && { clock: options.clock }), log })
+        : undefined,
+    ]);
+    // kubelets stop last of the three and before the API server closes, so their last writes land
+    if (kubelets.status === 'fulfilled') undo.unshift(() => kubelets.value.stop());
+    if (scheduler.status === 'fulfilled' && scheduler.value) {
+      const stopScheduler = scheduler.value.stop;
+      undo.unshift(() => stopScheduler());
     }
-    if (options.controllers !== false) {
-      const controllers = await startClusterControllers({
-        pki,
-        url,
-        ...(options.controllers ? { settings: options.controllers } : {}),
-        ...(options.clock && { clock: options.clock }),
-        log,
-      });
-      undo.unshift(() => controllers.stop());
+    if (controllers.status === 'fulfilled' && controllers.value) {
+      const stopControllers = controllers.value.stop;
+      undo.unshift(() => stopControllers());
     }
+    for (const r of [kubelets, scheduler, controllers]) if (r.status === 'rejected') throw r.reason;
+    const schedulerUrl = scheduler.status === 'fulfilled' ? scheduler.value?.scheduler.url : undefined;
 
     const admin = pki.clients.get(ADMIN.user)!;
     const kubeconfig = kubeconfigYaml(url, { ca: pki.ca.cert, cert: admin.cert, key: admin.key });
