@@ -4,6 +4,7 @@
  */
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
+import { jsonLines } from './json-lines.js';
 
 export interface Credentials {
   ca: string;
@@ -67,18 +68,8 @@ export class ApiClient {
             reject(new Error(`watch ${path}: HTTP ${res.statusCode}`));
             return;
           }
-          let pending = '';
           res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            const at = performance.now();
-            pending += chunk;
-            let nl: number;
-            while ((nl = pending.indexOf('\n')) >= 0) {
-              const line = pending.slice(0, nl);
-              pending = pending.slice(nl + 1);
-              if (line.trim() !== '') onLine(line, at);
-            }
-          });
+          res.on('data', jsonLines(onLine));
           res.on('error', () => undefined);
           resolve({ close: () => req.destroy() });
         },

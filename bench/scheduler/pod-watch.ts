@@ -7,6 +7,7 @@
  */
 import https from 'node:https';
 import type { Credentials } from '../api/client.js';
+import { jsonLines } from '../api/json-lines.js';
 
 export interface PodWatch {
   /** times the stream ended and was reopened */
@@ -32,27 +33,22 @@ export function watchPods(url: string, creds: Credentials, path: string, fromVer
           if (!closed) onFatal(new Error(`pod watch from resourceVersion ${version}: HTTP ${res.statusCode}`));
           return;
         }
-        let pending = '';
         res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          const at = performance.now();
-          pending += chunk;
-          let nl: number;
-          while ((nl = pending.indexOf('\n')) >= 0) {
-            const line = pending.slice(0, nl);
-            pending = pending.slice(nl + 1);
-            if (line.trim() === '') continue;
-            const rv = /"resourceVersion":"([0-9]+)"/.exec(line)?.[1];
+        res.on(
+          'data',
+          jsonLines((line, at) => {
+            if (closed) return;
             if (line.includes('"type":"ERROR"')) {
-              if (!closed) onFatal(new Error(`pod watch: ${line.slice(0, 200)}`));
+              onFatal(new Error(`pod watch: ${line.slice(0, 200)}`));
               closed = true;
               req.destroy();
               return;
             }
+            const rv = /"resourceVersion":"([0-9]+)"/.exec(line)?.[1];
             if (rv !== undefined) version = rv;
             if (!line.includes('"type":"BOOKMARK"')) onLine(line, at);
-          }
-        });
+          }),
+        );
         res.on('error', () => undefined);
         res.on('close', () => {
           if (closed) return;
