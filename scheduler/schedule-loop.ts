@@ -158,7 +158,7 @@ export class ScheduleLoop {
       queue.done(qpi.podInfo.key);
       return;
     }
-    this.recordOutcome(framework, qpi, { ...decision, outcome: 'Error', message: `binding rejected: ${message}` });
+    this.o.decisions.record({ ...decision, outcome: 'Error', message: `binding rejected: ${message}` });
     this.o.recorders.get(framework.profileName)?.event(pod as never, 'Warning', 'FailedScheduling', `Binding rejected: ${message}`);
     queue.addUnschedulableIfNotPresent({ ...qpi, unschedulablePlugins: new Set() }, queue.schedulingCycle());
     queue.done(qpi.podInfo.key);
@@ -177,10 +177,7 @@ export class ScheduleLoop {
     const pod = qpi.podInfo.pod;
     const plugins = error ? new Set<string>() : rejectingPlugins(result.statuses);
     if (plugin) plugins.add(plugin);
-    this.recordOutcome(framework, qpi, {
-      ...this.record(framework, qpi, result, error ? 'Error' : 'Unschedulable', failure.message),
-      ...(failure.nominatedNodeName ? { nominatedNode: failure.nominatedNodeName } : {}),
-    });
+    this.record(framework, qpi, result, error ? 'Error' : 'Unschedulable', failure.message, failure.nominatedNodeName || undefined);
     if (error) this.o.logger.warn({ pod: qpi.podInfo.key, err: failure.message }, 'scheduler: error scheduling pod; retrying');
     this.o.recorders.get(framework.profileName)?.event(pod as never, 'Warning', 'FailedScheduling', failure.message);
     queue.addUnschedulableIfNotPresent({ ...qpi, unschedulablePlugins: plugins }, cycle);
@@ -194,7 +191,7 @@ export class ScheduleLoop {
     }
   }
 
-  private record(framework: Framework, qpi: QueuedPodInfo, r: SchedulePodResult, outcome: Decision['outcome'], message: string | undefined): Decision {
+  private record(framework: Framework, qpi: QueuedPodInfo, r: SchedulePodResult, outcome: Decision['outcome'], message: string | undefined, nominatedNode?: string): Decision {
     const d: Decision = {
       pod: qpi.podInfo.key,
       uid: qpi.podInfo.pod.metadata?.uid ?? '',
@@ -204,6 +201,7 @@ export class ScheduleLoop {
       outcome,
       ...(r.node && outcome === 'Scheduled' ? { node: r.node } : {}),
       ...(message ? { message } : {}),
+      ...(nominatedNode ? { nominatedNode } : {}),
       totalNodes: r.totalNodes,
       evaluatedNodes: r.evaluatedNodes,
       feasibleNodes: r.feasibleNodes,
@@ -212,10 +210,6 @@ export class ScheduleLoop {
     };
     this.o.decisions.record(d);
     return d;
-  }
-
-  private recordOutcome(_framework: Framework, _qpi: QueuedPodInfo, d: Decision): void {
-    this.o.decisions.record(d);
   }
 }
 
