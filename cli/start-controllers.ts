@@ -17,7 +17,7 @@ export async function startClusterControllers(input: { pki: Pki; url: string; se
   if (!credentials) throw new StartupError(`no controller-manager certificate in ${input.pki.dir}`);
   const client = createClient({ server: input.url, ca: input.pki.ca.cert, cert: credentials.cert, key: credentials.key });
   try {
-    const running = await startControllers({ client, logger: input.log, ...(input.clock ? { clock: input.clock } : {}), ...(input.settings ? { settings: input.settings } : {}) });
+    const running = await startControllers({ client, logger: input.log, caPem: input.pki.ca.cert, ...(input.clock ? { clock: input.clock } : {}), ...(input.settings ? { settings: input.settings } : {}) });
     return {
       stop: async () => {
         await running.stop();

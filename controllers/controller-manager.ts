@@ -10,7 +10,8 @@
  * It returns once the informers and controllers are started, not once the caches have
  * synced (each controller waits for its own caches before it reconciles), so an API server
  * that is slow to answer does not block the caller. No leader election yet: run one.
- * The disruption controller is the first; issue 8 adds the workload controllers here.
+ * The disruption controller, the ServiceAccounts controller and the root CA publisher are
+ * here so far; issue 8 adds the workload controllers.
  */
 import type { Logger } from 'pino';
 import { realClock, type Clock } from '../client/clock.js';
@@ -18,6 +19,8 @@ import { createEventRecorder } from '../client/events/create-event-recorder.js';
 import { SharedInformerFactory } from '../client/informers/index.js';
 import type { KubeClient } from '../client/types.js';
 import { DisruptionController, type DisruptionSettings } from './disruption/index.js';
+import { rootCaController } from './root-ca/root-ca-controller.js';
+import { serviceAccountsController } from './serviceaccounts/serviceaccounts-controller.js';
 
 export interface ControllerManagerSettings {
   /** re-deliver every cached object to the controllers this often; 0 = never (default) */
@@ -31,6 +34,8 @@ export interface StartControllersOptions {
   clock?: Clock;
   logger: Logger;
   settings?: ControllerManagerSettings;
+  /** the cluster CA (PEM) the root CA publisher puts in every namespace; omit: no publisher */
+  caPem?: string;
 }
 
 export interface RunningControllers {
@@ -58,11 +63,13 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     recorder,
     ...(settings.disruption ? { settings: settings.disruption } : {}),
   });
+  const serviceAccounts = serviceAccountsController({ client: opts.client, informers, clock, logger });
+  const rootCa = opts.caPem ? rootCaController({ client: opts.client, informers, clock, logger, caPem: opts.caPem }) : undefined;
   informers.start(abort.signal);
-  const runs = [disruption.run(abort.signal)].map((run) =>
+  const runs = [disruption.run(abort.signal), serviceAccounts.run(abort.signal), ...(rootCa ? [rootCa.run(abort.signal)] : [])].map((run) =>
     run.catch((err: unknown) => logger.error({ err }, 'a controller stopped with an error')),
   );
-  logger.info({ controllers: ['disruption'] }, 'controllers started');
+  logger.info({ controllers: ['disruption', 'serviceaccount', ...(rootCa ? ['root-ca-cert-publisher'] : [])] }, 'controllers started');
 
   let stopping: Promise<void> | undefined;
   return {
