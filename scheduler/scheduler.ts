@@ -21,7 +21,7 @@ import { DecisionLog } from './decisions/decision-log.js';
 import { startDecisionServer, type DecisionServer } from './decisions/decision-server.js';
 import { buildFramework } from './framework/build-framework.js';
 import type { Framework } from './framework/runtime.js';
-import type { ClusterEvent } from './framework/types.js';
+import type { ClusterEvent, ClusterEventWithHint } from './framework/types.js';
 import { informerListers, type ReadLister } from './informer-listers.js';
 import { inTreeRegistry, type Registry } from './plugins/registry.js';
 import { PriorityQueue } from './queue/priority-queue.js';
@@ -95,7 +95,7 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
     frameworks.set(profile.schedulerName, framework);
   }
   const first = frameworks.values().next().value as Framework;
-  const hints = new Map<string, import('./framework/types.js').ClusterEventWithHint[]>();
+  const hints = new Map<string, ClusterEventWithHint[]>();
   for (const fw of frameworks.values()) for (const [plugin, events] of fw.eventsToRegister()) hints.set(plugin, [...(hints.get(plugin) ?? []), ...events]);
   const queue = new PriorityQueue({
     less: (a, b) => first.queueSort!.less(a, b),

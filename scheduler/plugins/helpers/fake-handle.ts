@@ -29,6 +29,18 @@ export function nodeInfoWith(node: V1Node, pods: V1Pod[] = []): NodeInfo {
   return info;
 }
 
+/** NodeInfos for the nodes, each existing pod placed by its spec.nodeName */
+export function nodeInfos(nodes: V1Node[], pods: V1Pod[] = []): NodeInfo[] {
+  const infos = nodes.map((n) => new NodeInfo(n.metadata!.name!, n));
+  const byName = new Map(infos.map((i) => [i.name, i]));
+  for (const p of pods) {
+    const info = byName.get(p.spec?.nodeName ?? '');
+    if (!info) throw new Error(`test pod ${p.metadata?.name} is on unknown node ${p.spec?.nodeName}`);
+    info.addPod(newPodInfo(p));
+  }
+  return infos;
+}
+
 export interface FakeHandleOptions {
   pvcs?: V1PersistentVolumeClaim[];
   namespaceLabels?: Record<string, Record<string, string>>;

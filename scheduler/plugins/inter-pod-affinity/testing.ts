@@ -4,9 +4,11 @@
  * Not a test file itself: tap runs *.test.ts only.
  */
 import type { V1Affinity, V1Node, V1Pod, V1PodAffinityTerm, V1WeightedPodAffinityTerm } from '@kubernetes/client-node';
-import { newPodInfo, NodeInfo } from '../../framework/node-info.js';
+import type { NodeInfo } from '../../framework/node-info.js';
 import type { Handle } from '../../framework/types.js';
-import { fakeHandle as sharedFakeHandle } from '../helpers/fake-handle.js';
+import { nodeInfos, fakeHandle as sharedFakeHandle } from '../helpers/fake-handle.js';
+
+export { nodeInfos };
 
 export function node(name: string, labels: Record<string, string> = {}): V1Node {
   return { metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels } } };
@@ -61,18 +63,6 @@ export function term(matchLabels: Record<string, string>, topologyKey: string, e
 
 export function weighted(weight: number, t: V1PodAffinityTerm): V1WeightedPodAffinityTerm {
   return { weight, podAffinityTerm: t };
-}
-
-/** NodeInfos for the nodes, each existing pod placed by its spec.nodeName */
-export function nodeInfos(nodes: V1Node[], pods: V1Pod[] = []): NodeInfo[] {
-  const infos = nodes.map((n) => new NodeInfo(n.metadata!.name!, n));
-  const byName = new Map(infos.map((i) => [i.name, i]));
-  for (const p of pods) {
-    const info = byName.get(p.spec?.nodeName ?? '');
-    if (!info) throw new Error(`test pod ${p.metadata?.name} is on unknown node ${p.spec?.nodeName}`);
-    info.addPod(newPodInfo(p));
-  }
-  return infos;
 }
 
 /** the shared fake Handle (helpers/fake-handle.ts) with these namespaces' labels */

@@ -6,10 +6,12 @@
  */
 import type { V1LabelSelector, V1Node, V1Pod, V1Taint, V1Toleration, V1TopologySpreadConstraint } from '@kubernetes/client-node';
 import { CycleState } from '../../framework/cycle-state.js';
-import { NodeInfo, newPodInfo } from '../../framework/node-info.js';
+import type { NodeInfo } from '../../framework/node-info.js';
 import type { Status } from '../../framework/status.js';
 import type { NodeScore } from '../../framework/types.js';
-import { fakeHandle } from '../helpers/fake-handle.js';
+import { fakeHandle, nodeInfos } from '../helpers/fake-handle.js';
+
+export { nodeInfos };
 import { PodTopologySpread, factory } from './index.js';
 
 export const ZONE = 'zone';
@@ -73,18 +75,6 @@ export function constraint(
 ): V1TopologySpreadConstraint {
   const labelSelector: V1LabelSelector = { matchExpressions: [{ key: 'foo', operator: 'Exists' }] };
   return { topologyKey, maxSkew, whenUnsatisfiable, labelSelector, ...extra };
-}
-
-/** NodeInfos for the nodes, each existing pod placed by its spec.nodeName */
-export function nodeInfos(nodes: V1Node[], pods: V1Pod[] = []): NodeInfo[] {
-  const infos = nodes.map((n) => new NodeInfo(n.metadata!.name!, n));
-  const byName = new Map(infos.map((i) => [i.name, i]));
-  for (const p of pods) {
-    const info = byName.get(p.spec?.nodeName ?? '');
-    if (!info) throw new Error(`test pod ${p.metadata?.name} is on unknown node ${p.spec?.nodeName}`);
-    info.addPod(newPodInfo(p));
-  }
-  return infos;
 }
 
 export interface Cluster {
