@@ -16,6 +16,10 @@
  * Times on the wire are RFC 3339 strings (client-node's types say Date; JSON has strings).
  */
 import type { V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
+import { isPodReady } from '../common/pod-status.js';
+import { formatTime, timeOf } from '../common/time.js';
+
+export { formatTime, isPodReady };
 
 /** kube's DeletionTimeout: how long an eviction recorded in disruptedPods is trusted */
 export const DEFAULT_DELETION_TIMEOUT_MS = 2 * 60 * 1000;
@@ -72,14 +76,8 @@ export interface ComputeInputs {
   deletionTimeoutMs?: number;
 }
 
-/** RFC 3339 with seconds, as metav1.Time serialises */
-export const formatTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-const timeOf = (value: unknown): number => (value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : NaN);
 const timeString = (value: unknown): string => (value instanceof Date ? formatTime(value.getTime()) : String(value));
 
-/** kube's IsPodReady: the Ready condition is True */
-export const isPodReady = (pod: V1Pod): boolean => (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 const isDeleting = (pod: V1Pod): boolean => Boolean(pod.metadata?.deletionTimestamp);
 

@@ -89,7 +89,7 @@ export class DisruptionController {
   constructor(opts: DisruptionControllerOptions) {
     const settings = opts.settings ?? {};
     this.clock = opts.clock ?? realClock;
-    this.logger = (opts.logger ?? pino({ level: 'silent' })).child({ controller: 'disruption' });
+    this.logger = opts.logger ?? pino({ level: 'silent' });
     this.recorder = opts.recorder;
     this.deletionTimeoutMs = settings.deletionTimeoutMs ?? DEFAULT_DELETION_TIMEOUT_MS;
     if (!(this.deletionTimeoutMs >= 0)) throw new Error(`disruption: deletionTimeoutMs must be >= 0, got ${settings.deletionTimeoutMs}`);

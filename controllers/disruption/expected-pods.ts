@@ -13,7 +13,7 @@
  * hot-loop); a controller that cannot be found is an error → the budget's SyncFailed.
  */
 import type { V1OwnerReference, V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
-import { scaledValue } from './int-or-percent.js';
+import { scaledValue } from '../common/int-or-percent.js';
 
 export interface ControllerScale {
   uid: string;

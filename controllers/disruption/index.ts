@@ -3,4 +3,4 @@ export { DisruptionController, type DisruptionControllerOptions, type Disruption
 export * from './budget-status.js';
 export { expectedPodCount, expectedScale, controllerOf, type ControllerFinder, type ControllerScale, type ExpectedPods } from './expected-pods.js';
 export { listerFinders, scaleSubresourceFinder, type WorkloadListers } from './controller-finders.js';
-export { scaledValue } from './int-or-percent.js';
+export { scaledValue } from '../common/int-or-percent.js';

@@ -17,7 +17,7 @@ const DESCRIPTION =
 export function rootCaController(opts: { client: KubeClient; informers: SharedInformerFactory; clock: Clock; logger: Logger; caPem: string }): NamespaceKeyedController {
   const namespaces = opts.informers.informerFor('v1', 'Namespace');
   const configMaps = opts.informers.informerFor('v1', 'ConfigMap');
-  const logger = opts.logger.child({ controller: 'root-ca-cert-publisher' });
+  const logger = opts.logger;
   const api = opts.client.resource('v1', 'ConfigMap');
   return new NamespaceKeyedController({
     name: 'root-ca-cert-publisher',

@@ -15,7 +15,7 @@ export const DEFAULT_SERVICE_ACCOUNT = 'default';
 export function serviceAccountsController(opts: { client: KubeClient; informers: SharedInformerFactory; clock: Clock; logger: Logger }): NamespaceKeyedController {
   const namespaces = opts.informers.informerFor('v1', 'Namespace');
   const accounts = opts.informers.informerFor('v1', 'ServiceAccount');
-  const logger = opts.logger.child({ controller: 'serviceaccount' });
+  const logger = opts.logger;
   const api = opts.client.resource('v1', 'ServiceAccount');
   return new NamespaceKeyedController({
     name: 'serviceaccount',
