@@ -64,6 +64,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
   } else {
     const election = settings.leaderElection ?? {};
     const identity = `${hostname()}_${randomUUID()}`;
+    let term: Promise<void> = Promise.resolve();
     done = (async () => {
       // campaign again after a lost leadership, until stopped
       while (!abort.signal.aborted) {
@@ -79,12 +80,17 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
           signal: abort.signal,
           logger,
           onNewLeader: (leader) => leader !== identity && logger.info({ leader }, 'another controller manager leads'),
-          onStartedLeading: (signal) => runOnce(signal),
+          onStartedLeading: (signal) => {
+            term = runOnce(signal);
+            return term;
+          },
           onStoppedLeading: () => !abort.signal.aborted && logger.warn('leadership lost: controllers stopped; campaigning again'),
         }).catch((err: unknown) => {
           logger.error({ err }, 'leader election failed');
           abort.abort(err);
         });
+        // the elector does not wait for its callback: the term's controllers and informers must be down before the next
+        await term;
       }
     })();
   }
