@@ -3,6 +3,7 @@
  * tap spends about 2 s of CPU starting each test file). Each `*.cases.ts` beside the code
  * is a test file of its own, runnable alone with `node dist-test/apiserver/<path>.cases.js`.
  */
+import './admission/default-toleration-seconds.cases.js';
 import './apply/apply.cases.js';
 import './apply/created-fields.cases.js';
 import './apply/field-manager.cases.js';

@@ -5,7 +5,7 @@
  * clientFromKubeconfig() does the same from a kubeconfig's current context.
  */
 import { X509Certificate } from 'node:crypto';
-import { RestMapper } from './discovery/rest-mapper.js';
+import { RestMapper, serverResources } from './discovery/rest-mapper.js';
 import { parseKubeconfig, type ParseKubeconfigOptions } from './kubeconfig/parse-kubeconfig.js';
 import { createResourceClient } from './rest/resource-client.js';
 import { createTransport } from './rest/transport.js';
@@ -56,6 +56,7 @@ export function createClient(opts: ClientOptions): KubeClient {
   return {
     userAgent,
     mapping,
+    serverResources: (opts) => serverResources((path) => transport.request('GET', path), opts),
     resource<T extends KubeObject = KubeObject>(apiVersion: string, kind: string) {
       return createResourceClient<T>(apiVersion, kind, { transport, mapping, trackWatch });
     },

@@ -112,12 +112,29 @@ export interface ResourceClient<T extends KubeObject = KubeObject> {
   createSubresource(name: string, subresource: string, body: unknown, opts?: WriteOptions & { namespace?: string }): Promise<KubeObject>;
   /** GET a subresource (scale, status) */
   getSubresource(name: string, subresource: string, opts?: { namespace?: string; signal?: AbortSignal }): Promise<KubeObject>;
+  /**
+   * PUT the whole object to a subresource other than status (a namespace's `finalize`).
+   * Optional so fakes need not implement it; the real client always does.
+   */
+  updateSubresource?(obj: T, subresource: string, opts?: WriteOptions): Promise<T>;
+  /**
+   * DELETE the collection (kube's deletecollection: every object the selectors match, in
+   * opts.namespace or cluster-wide). Optional so fakes need not implement it; the real
+   * client always does. A kind that does not serve deletecollection answers 405.
+   */
+  deleteCollection?(opts?: Omit<ListOptions, 'limit' | 'continue' | 'resourceVersionMatch'> & Omit<DeleteOptions, 'namespace' | 'signal'>): Promise<KubeObject>;
 }
 
 export interface KubeClient {
   resource<T extends KubeObject = KubeObject>(apiVersion: string, kind: string): ResourceClient<T>;
   /** resolves through discovery (cached; an unknown kind refreshes the cache once) */
   mapping(apiVersion: string, kind: string): Promise<ResourceMapping>;
+  /**
+   * Every top-level resource the server serves, from discovery (uncached: each call asks
+   * again, so CRDs created since show up), with its verbs. Preferred versions only unless
+   * opts.allVersions. Optional so fakes need not implement it; the real client always does.
+   */
+  serverResources?(opts?: { allVersions?: boolean }): Promise<Array<ResourceMapping & { verbs: string[] }>>;
   /** the user this client authenticates as, when known (from the certificate's CN) */
   readonly userAgent: string;
   /** close keep-alive connections and open watches */

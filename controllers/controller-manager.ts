@@ -17,6 +17,7 @@
  * server that is slow to answer does not block the caller.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { realClock, type Clock } from '../client/clock.js';
@@ -122,6 +123,8 @@ async function runControllers(
   signal: AbortSignal,
 ): Promise<void> {
   const { clock, logger, settings } = opts;
+  // every informer and worker of every controller listens on this one signal (the garbage collector alone watches ~40 kinds)
+  setMaxListeners(0, signal);
   const informers = new SharedInformerFactory(opts.client, { clock, logger, resyncPeriodMs: settings.resyncPeriodMs ?? 0 });
   const recorders = new Map<string, ReturnType<typeof createEventRecorder>>();
   const recorderFor = (component: string): EventRecorder => {

@@ -3,7 +3,21 @@
  * sizes, each optional with kube's default. Tests shorten them; production never needs to.
  * One field per controller, typed in that controller's folder.
  */
+import type { DaemonSetSettings } from './daemonset/index.js';
 import type { DisruptionSettings } from './disruption/index.js';
+import type { JobSettings, TtlAfterFinishedSettings } from './job/index.js';
+import type { CronJobSettings } from './cronjob/index.js';
+import type { EndpointSettings } from './endpoints/index.js';
+import type { EndpointSliceSettings } from './endpointslice/index.js';
+import type { ReplicaSetSettings } from './replicaset/index.js';
+import type { StatefulSetSettings } from './statefulset/index.js';
+import type { DeploymentSettings } from './deployment/index.js';
+
+import type { NamespaceSettings } from './namespace/index.js';
+import type { PodGCSettings } from './podgc/index.js';
+import type { ResourceQuotaSettings } from './resourcequota/index.js';
+import type { GarbageCollectorSettings } from './garbagecollector/index.js';
+import type { NodeLifecycleSettings } from './nodelifecycle/index.js';
 
 export interface ControllerManagerSettings {
   /** re-deliver every cached object to the controllers this often; 0 = never (default) */
@@ -12,7 +26,21 @@ export interface ControllerManagerSettings {
   leaderElection?: LeaderElectionSettings | false;
   /** only these controllers (kube's --controllers, names from the registry); default all */
   only?: string[];
+  garbageCollector?: GarbageCollectorSettings;
+  namespace?: NamespaceSettings;
+  podGC?: PodGCSettings;
+  resourceQuota?: ResourceQuotaSettings;
   disruption?: DisruptionSettings;
+  job?: JobSettings;
+  ttlAfterFinished?: TtlAfterFinishedSettings;
+  cronJob?: CronJobSettings;
+  deployment?: DeploymentSettings;
+  endpoint?: EndpointSettings;
+  endpointSlice?: EndpointSliceSettings;
+  statefulSet?: StatefulSetSettings;
+  daemonSet?: DaemonSetSettings;
+  replicaSet?: ReplicaSetSettings;
+  nodeLifecycle?: NodeLifecycleSettings;
 }
 
 export interface LeaderElectionSettings {

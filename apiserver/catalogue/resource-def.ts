@@ -180,6 +180,12 @@ export interface Strategy {
   prepareForCreate?(obj: KubeObject, ctx: RequestContext): void;
   /** carry over fields a client may not change on update (status on the main resource, spec on /status) */
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: RequestContext, subresource?: string): void;
+  /**
+   * kube's status strategies reset spec (and, for some kinds, labels) on /status but take
+   * annotations for a few kinds: the Deployment controller writes its revision annotation
+   * with the status. True: a /status write also sets metadata.annotations.
+   */
+  statusTakesAnnotations?: boolean;
   /** kube-apiserver's defaulting for the kind */
   defaults?(obj: KubeObject, ctx: RequestContext): void;
   validate?(obj: KubeObject, ctx: RequestContext): FieldError[];

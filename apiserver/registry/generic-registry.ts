@@ -299,11 +299,17 @@ export class GenericRegistry implements SubresourceRegistry {
     meta.resourceVersion = old.metadata.resourceVersion;
     const hasStatus = def.subresources.some((s) => s.name === 'status');
     if (subresource === 'status') {
-      // Only status (and, as in kube, labels/annotations are not taken) changes through /status.
+      // Only status changes through /status (labels and annotations are not taken, except
+      // annotations for the kinds whose kube strategy takes them).
       const status = obj.status;
+      const annotations = meta.annotations;
       for (const k of Object.keys(obj)) if (k !== 'status') delete obj[k];
       Object.assign(obj, structuredClone({ ...old, status }));
       if (status === undefined) delete obj.status;
+      if (def.strategy.statusTakesAnnotations) {
+        if (annotations === undefined) delete obj.metadata.annotations;
+        else obj.metadata.annotations = structuredClone(annotations);
+      }
     } else if (hasStatus) {
       if (old.status === undefined) delete obj.status;
       else obj.status = structuredClone(old.status);

@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { registerDiscoveryRoutes } from '../discovery/discovery-routes.js';
 import { registerOpenApiRoutes } from '../openapi/openapi-routes.js';
-import { bootstrapCluster, ensureKubernetesService } from '../bootstrap.js';
+import { bootstrapCluster, ensureKubernetesService, stopKubernetesService } from '../bootstrap.js';
 import { GenericRegistry } from '../registry/generic-registry.js';
 import { registerBodyParser } from './request-body.js';
 import { registerResourceRoutes, type ResourceRouteOptions } from './resource-routes.js';
@@ -25,6 +25,8 @@ export function registerApi(app: FastifyInstance, opts: ResourceRouteOptions): v
   const ctx = () => ({ namespace: '', user: system, now: now(), dryRun: false, cluster: opts.cluster });
   app.addHook('onReady', async () => bootstrapCluster(registry, opts.catalogue, ctx()));
   handles.set(app, { publishEndpoint: (endpoint) => ensureKubernetesService(registry, opts.catalogue, ctx(), endpoint) });
+  // the loop that keeps the `kubernetes` Service's endpoints right ends with the server
+  app.addHook('onClose', async () => stopKubernetesService(registry));
   // Routes upgrade requests through Fastify, so authentication hooks run for them too.
   void app.register(websocket);
   registerDiscoveryRoutes(app, opts.catalogue);

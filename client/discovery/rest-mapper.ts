@@ -97,3 +97,60 @@ function kindsOf(doc: unknown, group: string, version: string): Map<string, Reso
   }
   return kinds;
 }
+
+/** one resource the server serves, with the verbs it allows (list, watch, delete, deletecollection …) */
+export type ServerResource = ResourceMapping & { verbs: string[] };
+
+export interface ServerResourcesOptions {
+  /** every served version of each group, not only the preferred one (default false) */
+  allVersions?: boolean;
+}
+
+interface GroupForDiscovery {
+  name?: string;
+  versions?: Array<{ groupVersion?: string; version?: string }>;
+  preferredVersion?: { groupVersion?: string; version?: string };
+}
+
+/**
+ * Every top-level resource the server serves (kubectl api-resources; client-go's
+ * ServerPreferredResources): GET /api and /apis for the group-versions, then each
+ * group-version's APIResourceList. Subresources are left out. A group-version that
+ * vanished between the two requests (404) contributes nothing.
+ */
+export async function serverResources(fetch: DiscoveryFetch, opts: ServerResourcesOptions = {}): Promise<ServerResource[]> {
+  const [core, groups] = await Promise.all([fetch('/api'), fetch('/apis')]);
+  const groupVersions: Array<{ group: string; version: string }> = [];
+  for (const v of (core as { versions?: string[] } | undefined)?.versions ?? []) {
+    groupVersions.push({ group: '', version: v });
+    if (!opts.allVersions) break; // the first core version is the preferred one
+  }
+  for (const g of (groups as { groups?: GroupForDiscovery[] } | undefined)?.groups ?? []) {
+    if (!g.name) continue;
+    const versions = opts.allVersions ? (g.versions ?? []) : g.preferredVersion ? [g.preferredVersion] : (g.versions ?? []).slice(0, 1);
+    for (const v of versions) if (v.version) groupVersions.push({ group: g.name, version: v.version });
+  }
+  const lists = await Promise.all(
+    groupVersions.map(({ group, version }) =>
+      fetch(groupVersionPath(group, version)).then(
+        (doc) => resourcesOf(doc, group, version),
+        (err: unknown) => {
+          if (err instanceof ApiError && err.code === 404) return [];
+          throw err;
+        },
+      ),
+    ),
+  );
+  return lists.flat();
+}
+
+function resourcesOf(doc: unknown, group: string, version: string): ServerResource[] {
+  const resources = (doc as { resources?: Array<ApiResource & { verbs?: string[] }> } | undefined)?.resources;
+  if (!Array.isArray(resources)) throw new Error(`discovery for ${groupVersionPath(group, version)} is not an APIResourceList`);
+  const out: ServerResource[] = [];
+  for (const r of resources) {
+    if (!r.name || !r.kind || r.name.includes('/')) continue;
+    out.push({ group, version, kind: r.kind, resource: r.name, namespaced: r.namespaced === true, verbs: Array.isArray(r.verbs) ? [...r.verbs] : [] });
+  }
+  return out;
+}

@@ -131,6 +131,26 @@ export function createResourceClient<T extends KubeObject>(apiVersion: string, k
       return transport.request<KubeObject>('POST', path, { body, query: writeQuery(opts), signal: opts.signal });
     },
 
+    async updateSubresource(obj, subresource, opts: WriteOptions = {}) {
+      const { m, name, namespace } = await objectTarget(obj, `update ${subresource} of`);
+      const path = resourcePath(m, { namespace, name: requireName(name, `update ${subresource} of`), subresource });
+      return transport.request<T>('PUT', path, { body: withTypeMeta(obj), query: writeQuery(opts), signal: opts.signal });
+    },
+
+    async deleteCollection(opts = {}) {
+      const m = await resolve();
+      const query = listQuery({
+        ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
+        ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}),
+      });
+      const body: Record<string, unknown> = { kind: 'DeleteOptions', apiVersion: 'v1' };
+      if (opts.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = opts.gracePeriodSeconds;
+      if (opts.propagationPolicy) body.propagationPolicy = opts.propagationPolicy;
+      if (opts.preconditions) body.preconditions = opts.preconditions;
+      if (opts.dryRun) body.dryRun = ['All'];
+      return transport.request<KubeObject>('DELETE', resourcePath(m, { namespace: opts.namespace }), { body, query, signal: opts.signal });
+    },
+
     async getSubresource(name, subresource, opts = {}) {
       const m = await resolve();
       const path = resourcePath(m, { namespace: namespaceFor(m, opts.namespace, name, `get ${subresource} of`), name, subresource });

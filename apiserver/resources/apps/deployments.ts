@@ -78,6 +78,8 @@ export const deploymentStrategy: Strategy = withStatusRules(
     validate,
     validateUpdate: selectorUnchanged,
     specChanged: specChangedAfterDefaults(defaults, true),
+    // kube's deploymentStatusStrategy resets spec and labels only: the controller's revision annotation travels with the status
+    statusTakesAnnotations: true,
   },
   DEPLOYMENT_STATUS,
 );

@@ -38,6 +38,7 @@ import { dns1123Label, dns1123Subdomain, inclusiveRangeError, labelValue, portNa
 import { validateLabels } from '../../validation/object-meta.js';
 import { compareQuantities, formatQuantity, parseQuantity, QUANTITY_FORMAT_ERROR, type Quantity } from '../../validation/quantity.js';
 import { ageColumn, humanDuration, nameColumn } from '../printing.js';
+import { admitDefaultTolerationSeconds } from '../../admission/default-toleration-seconds.js';
 import { createEviction } from '../policy/eviction.js';
 import { streamPodLog } from './pod-log.js';
 import { admitPodPriority, keepPodPriority } from '../scheduling.k8s.io/pod-priority.js';
@@ -53,11 +54,6 @@ const TOLERATION_OPERATORS = ['Equal', 'Exists'];
 // kube lists these in its own order, not sorted
 export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const MAX_INT32 = 2147483647;
-
-/** the two NoExecute tolerations kube's DefaultTolerationSeconds admission plugin adds */
-export const DEFAULT_TOLERATION_SECONDS = 300;
-const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
-const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 
 const specOf = (obj: KubeObject): V1PodSpec => {
   if (!obj.spec || typeof obj.spec !== 'object') obj.spec = { containers: [] };
@@ -129,9 +125,6 @@ function defaultVolume(v: V1Volume): void {
   if (isObject(v.hostPath)) v.hostPath.type ??= '';
 }
 
-const tolerates = (t: V1Toleration, key: string) =>
-  isObject(t) && (!t.effect || t.effect === 'NoExecute') && (t.operator === 'Exists' ? !t.key || t.key === key : t.key === key);
-
 /**
  * QoS class from the effective requests and limits of cpu and memory (kube's GetPodQOS):
  * nothing set → BestEffort; every container with equal cpu and memory requests and limits →
@@ -194,13 +187,8 @@ function defaults(obj: KubeObject): void {
   // ServiceAccount admission; serviceAccount is the deprecated alias kube keeps in step
   spec.serviceAccountName ||= spec.serviceAccount || 'default';
   spec.serviceAccount = spec.serviceAccountName;
-  // DefaultTolerationSeconds admission
-  spec.tolerations ??= [];
-  const tolerations = arr(spec.tolerations);
-  for (const key of [NOT_READY_TAINT, UNREACHABLE_TAINT]) {
-    if (Array.isArray(spec.tolerations) && !tolerations.some((t) => tolerates(t, key)))
-      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
-  }
+  // DefaultTolerationSeconds admission (kube admits pod creates and updates alike)
+  admitDefaultTolerationSeconds(spec);
   if (isObject(obj.status)) {
     const status = obj.status as NonNullable<V1Pod['status']>;
     status.phase ||= 'Pending';
