@@ -14,30 +14,12 @@ import type { KubeClient } from '../client/types.js';
 import { e2eCluster, type E2e } from './helpers/e2e.js';
 import { hasKubectl, kubectlFor } from './helpers/kubectl.js';
 import { sleep, until } from './helpers/poll.js';
+import { fastNodes, webDeployment } from './helpers/workloads.js';
 
 const VERSION = '1.33';
 const OLD_VERSION = '1.27';
 
-const MANIFEST = `
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  annotations:
-    kubernetes.io/change-cause: first
-spec:
-  replicas: 3
-  selector:
-    matchLabels: { app: web }
-  template:
-    metadata:
-      labels: { app: web }
-    spec:
-      terminationGracePeriodSeconds: 0
-      containers:
-      - name: app
-        image: nginx:1.25
-`;
+const MANIFEST = webDeployment();
 
 // reads go through our own client (fast); every command under test is the real kubectl
 const replicaSets = async (c: KubeClient) => (await c.resource('apps/v1', 'ReplicaSet').list({ namespace: 'default', labelSelector: 'app=web' })).items as any[];
@@ -51,13 +33,7 @@ const rolledOut = async (t: Test, e: E2e) => {
 };
 
 t.test('kubectl rollout, scale and get against the Deployment controller', { skip: !hasKubectl(VERSION) && `kubectl ${VERSION} not installed` }, async (t) => {
-  const e = await e2eCluster(t, VERSION, {
-    nodes: 2,
-    runtime: 'simulated',
-    kubelet: { leaseRenewIntervalMs: 500, nodeStatusUpdateFrequencyMs: 500, plegRelistIntervalMs: 100, podResyncIntervalMs: 2_000 },
-    scheduler: { podInitialBackoffSeconds: 0.1, podMaxBackoffSeconds: 0.5 },
-    controllers: { leaderElection: false, only: ['deployment', 'replicaset', 'garbage-collector'] },
-  });
+  const e = await e2eCluster(t, VERSION, fastNodes(2, { controllers: { leaderElection: false, only: ['deployment', 'replicaset', 'garbage-collector'] } }));
   const c = clientFromKubeconfig(e.cluster.kubeconfig);
   t.teardown(() => c.close());
 

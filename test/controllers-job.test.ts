@@ -21,6 +21,7 @@ import { FakeClock } from '../client/clock.js';
 import { e2eCluster, type E2e } from './helpers/e2e.js';
 import { hasKubectl } from './helpers/kubectl.js';
 import { jsonOf, sleep, until } from './helpers/poll.js';
+import { fastNodes, untilNodes } from './helpers/workloads.js';
 
 const VERSION = '1.33';
 
@@ -56,17 +57,8 @@ const podsOf = async (e: E2e, job: string): Promise<any[]> => (await jsonOf(e, [
 
 t.test('the Job controllers with the real kubectl', { skip: !hasKubectl(VERSION) && `kubectl ${VERSION} is not installed` }, async (t) => {
   t.setTimeout(120_000);
-  const e = await e2eCluster(t, VERSION, {
-    nodes: 1,
-    runtime: 'simulated',
-    kubelet: { leaseRenewIntervalMs: 500, nodeStatusUpdateFrequencyMs: 500, plegRelistIntervalMs: 100, podResyncIntervalMs: 2_000 },
-    scheduler: { podInitialBackoffSeconds: 0.1, podMaxBackoffSeconds: 0.5 },
-    controllers: { leaderElection: false, only: ['job', 'cronjob', 'ttl-after-finished', 'garbage-collector'], job: { podFailureBackoffMs: 100, maxPodFailureBackoffMs: 400, syncBatchPeriodMs: 50 } },
-  });
-  await until(
-    () => jsonOf(e, ['get', 'nodes']),
-    (l) => l?.items?.length === 1,
-  );
+  const e = await e2eCluster(t, VERSION, fastNodes(1, { controllers: { leaderElection: false, only: ['job', 'cronjob', 'ttl-after-finished', 'garbage-collector'], job: { podFailureBackoffMs: 100, maxPodFailureBackoffMs: 400, syncBatchPeriodMs: 50 } } }));
+  await untilNodes(e, 1);
   // independent: started together, checked one by one
   await Promise.all([
     e.ok(['apply', '-f', '-'], jobJson('ok', { completions: 2, parallelism: 2 })),

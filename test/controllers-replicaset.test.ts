@@ -9,6 +9,7 @@ import t from 'tap';
 import { e2eCluster, type E2e } from './helpers/e2e.js';
 import { hasKubectl } from './helpers/kubectl.js';
 import { jsonOf, sleep, until } from './helpers/poll.js';
+import { fastNodes, untilNodes } from './helpers/workloads.js';
 
 const VERSION = '1.33';
 
@@ -55,17 +56,8 @@ async function converged(e: E2e, n: number): Promise<{ rs: any; pods: any[] }> {
 
 t.test('the ReplicaSet controller with the real kubectl', { skip: !hasKubectl(VERSION) && `kubectl ${VERSION} is not installed` }, async (t) => {
   t.setTimeout(120_000);
-  const e = await e2eCluster(t, VERSION, {
-    nodes: 2,
-    runtime: 'simulated',
-    kubelet: { leaseRenewIntervalMs: 500, nodeStatusUpdateFrequencyMs: 500, plegRelistIntervalMs: 100, podResyncIntervalMs: 2_000 },
-    scheduler: { podInitialBackoffSeconds: 0.1, podMaxBackoffSeconds: 0.5 },
-    controllers: { leaderElection: false, only: ['replicaset'] },
-  });
-  await until(
-    () => jsonOf(e, ['get', 'nodes']),
-    (l) => l?.items?.length === 2,
-  );
+  const e = await e2eCluster(t, VERSION, fastNodes(2, { controllers: { leaderElection: false, only: ['replicaset'] } }));
+  await untilNodes(e, 2);
 
   // an orphan that the ReplicaSet's selector matches is adopted, not duplicated
   await e.ok(['apply', '-f', '-'], strayPodJson);

@@ -10,9 +10,9 @@
  */
 import t from 'tap';
 import { e2eCluster, type E2e } from './helpers/e2e.js';
-import { httpsRequest } from './helpers/https-get.js';
 import { hasKubectl } from './helpers/kubectl.js';
 import { jsonOf, sleep, until } from './helpers/poll.js';
+import { apiGet, fastNodes, untilNodes } from './helpers/workloads.js';
 
 const VERSION = '1.33';
 
@@ -47,30 +47,15 @@ const daemonSetJson = JSON.stringify({
 });
 
 const isReady = (p: any) => p?.status?.phase === 'Running' && p?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
-/** a GET as admin, straight to the API (polling with kubectl costs a process per read) */
-async function get(e: E2e, path: string): Promise<any> {
-  const admin = e.cluster.credentials('admin');
-  const res = await httpsRequest(`${e.cluster.url}${path}`, { ca: e.cluster.ca, cert: admin.cert, key: admin.key });
-  return res.status === 200 ? res.json() : undefined;
-}
-const podsOf = async (e: E2e, app: string): Promise<any[]> => (await get(e, `/api/v1/namespaces/default/pods?labelSelector=app%3D${app}`))?.items ?? [];
-const stsWeb = (e: E2e) => get(e, '/apis/apps/v1/namespaces/default/statefulsets/web');
-const dsAgent = (e: E2e) => get(e, '/apis/apps/v1/namespaces/default/daemonsets/agent');
+const podsOf = async (e: E2e, app: string): Promise<any[]> => (await apiGet(e, `/api/v1/namespaces/default/pods?labelSelector=app%3D${app}`))?.items ?? [];
+const stsWeb = (e: E2e) => apiGet(e, '/apis/apps/v1/namespaces/default/statefulsets/web');
+const dsAgent = (e: E2e) => apiGet(e, '/apis/apps/v1/namespaces/default/daemonsets/agent');
 const names = (pods: any[]) => pods.map((p) => p.metadata.name).sort();
 
 t.test('StatefulSet and DaemonSet controllers with the real kubectl', { skip: !hasKubectl(VERSION) && `kubectl ${VERSION} is not installed` }, async (t) => {
   t.setTimeout(120_000);
-  const e = await e2eCluster(t, VERSION, {
-    nodes: 3,
-    runtime: 'simulated',
-    kubelet: { leaseRenewIntervalMs: 500, nodeStatusUpdateFrequencyMs: 500, plegRelistIntervalMs: 100, podResyncIntervalMs: 2_000 },
-    scheduler: { podInitialBackoffSeconds: 0.1, podMaxBackoffSeconds: 0.5 },
-    controllers: { leaderElection: false, only: ['statefulset', 'daemonset'] },
-  });
-  await until(
-    () => get(e, '/api/v1/nodes'),
-    (l) => l?.items?.length === 3,
-  );
+  const e = await e2eCluster(t, VERSION, fastNodes(3, { controllers: { leaderElection: false, only: ['statefulset', 'daemonset'] } }));
+  await untilNodes(e, 3);
 
   // both at once: they share one cluster
   await e.ok(['apply', '-f', '-'], statefulSetJson(3));
@@ -93,7 +78,7 @@ t.test('StatefulSet and DaemonSet controllers with the real kubectl', { skip: !h
   t.equal(web1.metadata.labels['controller-revision-hash'], sts?.status?.updateRevision, 'pods carry the update revision');
   t.match(sts?.status, { replicas: 3, readyReplicas: 3, currentReplicas: 3, updatedReplicas: 3, availableReplicas: 3, observedGeneration: 1 }, 'status');
   t.equal(sts?.status?.currentRevision, sts?.status?.updateRevision, 'current revision = update revision');
-  const revisions = (await get(e, '/apis/apps/v1/namespaces/default/controllerrevisions?labelSelector=app%3Dweb'))?.items ?? [];
+  const revisions = (await apiGet(e, '/apis/apps/v1/namespaces/default/controllerrevisions?labelSelector=app%3Dweb'))?.items ?? [];
   t.equal(revisions.length, 1, 'one ControllerRevision');
   t.equal(revisions[0]?.metadata?.name, sts?.status?.updateRevision, 'named as the status says');
   t.equal(revisions[0]?.revision, 1, 'revision 1');
@@ -111,7 +96,7 @@ t.test('StatefulSet and DaemonSet controllers with the real kubectl', { skip: !h
   await e.ok(['rollout', 'status', 'ds/agent', '--timeout=30s']);
   const agents = await podsOf(e, 'agent');
   t.equal(agents.length, 3, 'three daemon pods');
-  t.same(agents.map((p) => p.spec.nodeName).sort(), (await get(e, '/api/v1/nodes'))?.items.map((n: any) => n.metadata.name).sort(), 'one on each node');
+  t.same(agents.map((p) => p.spec.nodeName).sort(), (await apiGet(e, '/api/v1/nodes'))?.items.map((n: any) => n.metadata.name).sort(), 'one on each node');
   t.ok(
     agents.every((p) => p.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0] === p.spec.nodeName),
     'pinned by matchFields metadata.name',

@@ -9,36 +9,13 @@
  */
 import t from 'tap';
 import { e2eCluster, type E2e } from './helpers/e2e.js';
-import { httpsRequest } from './helpers/https-get.js';
 import { hasKubectl } from './helpers/kubectl.js';
 import { jsonOf, sleep, until } from './helpers/poll.js';
+import { fastNodes, webDeployment, writeCounts } from './helpers/workloads.js';
 
 const VERSION = '1.33';
 
-const MANIFEST = `
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  annotations:
-    kubernetes.io/change-cause: first
-spec:
-  replicas: 3
-  selector:
-    matchLabels: { app: web }
-  strategy:
-    rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }
-  template:
-    metadata:
-      labels: { app: web }
-    spec:
-      terminationGracePeriodSeconds: 0
-      containers:
-      - name: app
-        image: nginx:1.25
-        ports:
-        - { name: http, containerPort: 8080 }
----
+const MANIFEST = `${webDeployment({ strategy: 'rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }', ports: '{ name: http, containerPort: 8080 }' })}---
 apiVersion: v1
 kind: Service
 metadata:
@@ -52,31 +29,11 @@ spec:
 /** the write counts of the resources a converged control plane must leave alone */
 const QUIET_RESOURCES = ['deployments', 'deployments/status', 'replicasets', 'replicasets/status', 'pods', 'pods/status', 'endpointslices', 'endpoints', 'events'];
 
-async function writeCounts(e: E2e): Promise<Map<string, number>> {
-  const admin = e.cluster.credentials('admin');
-  const res = await httpsRequest(`${e.cluster.url}/metrics`, { ca: e.cluster.ca, cert: admin.cert, key: admin.key });
-  const counts = new Map<string, number>();
-  for (const line of res.body.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
-    const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
-    if (!['POST', 'PUT', 'PATCH', 'APPLY', 'DELETE'].includes(labels.verb ?? '')) continue;
-    const key = labels.subresource ? `${labels.resource}/${labels.subresource}` : (labels.resource ?? '');
-    counts.set(key, (counts.get(key) ?? 0) + Number(line.slice(line.lastIndexOf('}') + 1)));
-  }
-  return counts;
-}
-
 const podsOf = async (e: E2e, selector: string) => ((await jsonOf(e, ['get', 'pods', '-l', selector]))?.items ?? []) as any[];
 const replicaSets = async (e: E2e) => ((await jsonOf(e, ['get', 'rs', '-l', 'app=web']))?.items ?? []) as any[];
 
 t.test('a Deployment and a Service: rollout, endpoints, rollout commands, quiet, cascades', { skip: !hasKubectl(VERSION) && `kubectl ${VERSION} not installed` }, async (t) => {
-  const e = await e2eCluster(t, VERSION, {
-    nodes: 3,
-    runtime: 'simulated',
-    kubelet: { leaseRenewIntervalMs: 500, nodeStatusUpdateFrequencyMs: 500, plegRelistIntervalMs: 100, podResyncIntervalMs: 2_000 },
-    scheduler: { podInitialBackoffSeconds: 0.1, podMaxBackoffSeconds: 0.5 },
-    controllers: {},
-  });
+  const e = await e2eCluster(t, VERSION, fastNodes(3, { controllers: {} }));
   await until(() => jsonOf(e, ['get', 'sa', 'default']), (sa) => Boolean(sa));
 
   await e.ok(['apply', '-f', '-'], MANIFEST);

@@ -15,6 +15,7 @@ import { ControllerExpectations, UIDTrackingExpectations } from './expectations.
 import { PodControl, podFromTemplate } from './pod-control.js';
 import { isPodAvailable, isPodActive } from './pod-status.js';
 import { FakeCluster } from './testing/fake-cluster.js';
+import { testPod } from './testing/objects.js';
 
 t.test('expectations: pending until observed, expire after the TTL', async (t) => {
   const clock = new FakeClock(0);
@@ -42,18 +43,14 @@ t.test('uid-tracking expectations count a deletion once', async (t) => {
 });
 
 const owner: KubeObject = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web', namespace: 'default', uid: 'uid-web' } };
-const pod = (name: string, labels: Record<string, string>, ownerUid?: string, extra: Partial<V1Pod['metadata']> = {}): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name,
-    namespace: 'default',
-    uid: `uid-${name}`,
+const pod = (name: string, labels: Record<string, string>, ownerUid?: string, extra: Partial<V1Pod['metadata']> = {}): KubeObject =>
+  testPod(name, {
     labels,
-    ...(ownerUid ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: ownerUid.slice(4), uid: ownerUid, controller: true }] } : {}),
-    ...(extra as object),
-  },
-});
+    metadata: {
+      ...(ownerUid ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: ownerUid.slice(4), uid: ownerUid, controller: true }] } : {}),
+      ...(extra as object),
+    },
+  });
 
 t.test('claimObjects adopts, keeps, releases and ignores as kube does', async (t) => {
   const cases = [

@@ -19,16 +19,17 @@
  * "Created job X"), record it in status.active and lastScheduleTime; one status write.
  */
 import type { V1CronJob, V1CronJobStatus, V1Job } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
-import { pino } from 'pino';
+
 import { ApiError, isAlreadyExists, isNotFound } from '../../client/api-error.js';
-import { realClock, type Clock } from '../../client/clock.js';
+
 import type { EventRecorder } from '../../client/events/types.js';
-import { objectKey, type Lister, type SharedInformer, type SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient } from '../../client/types.js';
-import { RateLimitingQueue, runWorkers, type ReconcileResult } from '../../client/workqueue/index.js';
+import { objectKey, type Lister, type SharedInformer } from '../../client/informers/index.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
+import type { ReconcileResult } from '../../client/workqueue/index.js';
 import { getControllerOf, isControlledBy, newControllerRef, type OwnerReference } from '../common/controller-ref.js';
 import { CONTROLLER_FIELD_MANAGER } from '../common/pod-control.js';
+import { QueueController, type ControllerOptions } from '../common/queue-controller.js';
+import { resolveControllerRef } from '../common/resolve-controller-ref.js';
 import { formatTime, timeOf } from '../common/time.js';
 import { jobFromTemplate, jobNameFor, jobReference, jobsOverHistoryLimits, concurrencyDecision, finishedType, formatRfc1123z } from './cronjob-jobs.js';
 import { isKnownTimeZone, parseCronSchedule, type CronSchedule } from './cron-schedule.js';
@@ -42,14 +43,9 @@ export interface CronJobSettings {
   workers?: number;
 }
 
-export interface CronJobControllerOptions {
-  client: KubeClient;
-  informers: SharedInformerFactory;
+export interface CronJobControllerOptions extends ControllerOptions<CronJobSettings> {
   /** events on CronJobs (source `cronjob-controller`) */
   recorder: EventRecorder;
-  clock?: Clock;
-  logger?: Logger;
-  settings?: CronJobSettings;
 }
 
 type CronJob = V1CronJob & KubeObject;
@@ -80,12 +76,7 @@ const timingOf = (cj: CronJob): CronTiming => {
   };
 };
 
-export class CronJobController {
-  readonly queue: RateLimitingQueue<string>;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
-  private readonly recorder: EventRecorder;
-  private readonly workers: number;
+export class CronJobController extends QueueController<EventRecorder> {
   private readonly cronJobs: SharedInformer<KubeObject>;
   private readonly jobs: SharedInformer<KubeObject>;
   private readonly cronJobLister: Lister<KubeObject>;
@@ -94,11 +85,7 @@ export class CronJobController {
   private readonly jobClient: ResourceClient<Job>;
 
   constructor(opts: CronJobControllerOptions) {
-    this.clock = opts.clock ?? realClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
-    this.recorder = opts.recorder;
-    this.workers = opts.settings?.workers ?? DEFAULT_CRONJOB_WORKERS;
-    this.queue = new RateLimitingQueue<string>({ clock: this.clock });
+    super(opts, opts.settings?.workers ?? DEFAULT_CRONJOB_WORKERS);
     this.cronJobClient = opts.client.resource<CronJob>('batch/v1', 'CronJob');
     this.jobClient = opts.client.resource<Job>('batch/v1', 'Job');
     this.cronJobs = opts.informers.informerFor('batch/v1', 'CronJob');
@@ -126,11 +113,8 @@ export class CronJobController {
     });
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    const synced = await Promise.all([this.cronJobs.waitForSync(signal), this.jobs.waitForSync(signal)]);
-    if (!synced.every(Boolean)) return;
-    this.logger.info('caches synced; syncing cron jobs');
-    await runWorkers(this.queue, (key) => this.reconcile(key), { workers: this.workers, logger: this.logger, signal });
+  run(signal: AbortSignal): Promise<void> {
+    return this.runAfterSync(signal, [this.cronJobs, this.jobs], 'caches synced; syncing cron jobs');
   }
 
   /** kube's sync */
@@ -330,9 +314,7 @@ export class CronJobController {
   }
 
   private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): KubeObject | undefined {
-    if (ref.kind !== 'CronJob') return undefined;
-    const cj = this.cronJobLister.get(ref.name, namespace);
-    return cj && cj.metadata?.uid === ref.uid ? cj : undefined;
+    return resolveControllerRef(this.cronJobLister, { kind: 'CronJob' }, namespace, ref);
   }
 
   private jobChanged(job: KubeObject): void {

@@ -7,12 +7,9 @@
  */
 import type { V1CronJob, V1Job } from '@kubernetes/client-node';
 import t, { type Test } from 'tap';
-import { FakeClock } from '../../client/clock.js';
-import type { EventRecorder } from '../../client/events/types.js';
-import { SharedInformerFactory } from '../../client/informers/index.js';
 import type { KubeObject } from '../../client/types.js';
 import { formatTime } from '../common/time.js';
-import { FakeCluster } from '../common/testing/fake-cluster.js';
+import { startFakeController } from '../common/testing/controller-harness.js';
 import { parseCronSchedule } from './cron-schedule.js';
 import { mostRecentScheduleTime, nextScheduleDelay } from './cron-times.js';
 import { CronJobController } from './cronjob-controller.js';
@@ -107,21 +104,10 @@ const ownedJob = (name: string, o: { finished?: string; start?: string; completi
 const activeRef = (name: string) => ({ kind: 'Job', namespace: 'default', name, uid: `uid-${name}`, apiVersion: 'batch/v1' });
 
 async function setup(t: Test, now: number, ...objects: KubeObject[]) {
-  const clock = new FakeClock(now);
-  const fake = new FakeCluster();
-  fake.now = () => clock.now();
-  fake.seed(...objects);
-  const informers = new SharedInformerFactory(fake.client);
-  const events: string[] = [];
-  const recorder: EventRecorder = { event: (_o, type, reason, message) => events.push(`${type} ${reason} ${message}`) };
-  const controller = new CronJobController({ client: fake.client, informers, recorder, clock });
-  const abort = new AbortController();
-  t.teardown(() => abort.abort());
-  informers.start(abort.signal);
-  await informers.waitForCacheSync(abort.signal);
-  const writes = () => fake.writes.map((w) => `${w.verb} ${w.kind}${w.subresource ? '/' + w.subresource : ''} ${w.name}`);
+  const h = await startFakeController(t, { now, objects }, (env) => new CronJobController({ client: env.fake.client, informers: env.informers, recorder: env.recorder, clock: env.clock }));
+  const { fake } = h;
   const status = () => fake.get('batch/v1', 'CronJob', 'hello', 'default')?.status as V1CronJob['status'];
-  return { clock, fake, controller, events, writes, status };
+  return { ...h, status };
 }
 
 const MINUTE_1 = at('2026-01-01T00:01:00Z');

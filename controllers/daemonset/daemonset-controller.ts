@@ -15,18 +15,19 @@
  * Creations go in slow-start batches (1, 2, 4, …) so a quota error stops after one try.
  */
 import type { V1LabelSelector } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
-import { pino } from 'pino';
+
 import { isNotFound } from '../../client/api-error.js';
-import { realClock, type Clock } from '../../client/clock.js';
+
 import type { EventRecorder } from '../../client/events/types.js';
-import { objectKey, type SharedInformer, type SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient } from '../../client/types.js';
-import { RateLimitingQueue, runWorkers, type ReconcileResult } from '../../client/workqueue/index.js';
+import { objectKey, type SharedInformer } from '../../client/informers/index.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
+import type { ReconcileResult } from '../../client/workqueue/index.js';
 import { claimObjects } from '../common/claim-objects.js';
 import { getControllerOf, newControllerRef } from '../common/controller-ref.js';
 import { ControllerExpectations } from '../common/expectations.js';
 import { CONTROLLER_FIELD_MANAGER, PodControl } from '../common/pod-control.js';
+import { QueueController, type ControllerOptions } from '../common/queue-controller.js';
+import { resolveControllerRef } from '../common/resolve-controller-ref.js';
 import { ControllerHistory } from '../history/controller-history.js';
 import type { ControllerRevision } from '../history/controller-revision.js';
 import { labelSelectorMatcher, selectorMatchesOrFalse, type LabelMatcher } from '../label-selector.js';
@@ -47,13 +48,8 @@ export interface DaemonSetSettings {
   failedPodsBackoffMaxMs?: number;
 }
 
-export interface DaemonSetControllerOptions {
-  client: KubeClient;
-  informers: SharedInformerFactory;
-  clock?: Clock;
-  logger?: Logger;
+export interface DaemonSetControllerOptions extends ControllerOptions<DaemonSetSettings> {
   recorder: EventRecorder;
-  settings?: DaemonSetSettings;
 }
 
 const APPS_V1 = 'apps/v1';
@@ -65,13 +61,8 @@ const SLOW_START_INITIAL_BATCH = 1;
 const asDs = (obj: KubeObject): DaemonSet => ({ ...obj, apiVersion: APPS_V1, kind: KIND }) as DaemonSet;
 const selectorOf = (ds: DaemonSet) => ds.spec?.selector as V1LabelSelector | undefined;
 
-export class DaemonSetController {
-  readonly queue: RateLimitingQueue<string>;
+export class DaemonSetController extends QueueController<EventRecorder> {
   readonly expectations: ControllerExpectations;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
-  private readonly recorder: EventRecorder;
-  private readonly workers: number;
   private readonly burstReplicas: number;
   private readonly backoff: FailedPodsBackoff;
   private readonly daemonSets: SharedInformer<KubeObject>;
@@ -85,13 +76,9 @@ export class DaemonSetController {
 
   constructor(opts: DaemonSetControllerOptions) {
     const settings = opts.settings ?? {};
-    this.clock = opts.clock ?? realClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
-    this.recorder = opts.recorder;
-    this.workers = settings.workers ?? 2;
+    super(opts, settings.workers ?? 2);
     this.burstReplicas = settings.burstReplicas ?? 250;
     this.backoff = new FailedPodsBackoff(this.clock, settings.failedPodsBackoffInitialMs ?? 1000, settings.failedPodsBackoffMaxMs ?? 15 * 60 * 1000);
-    this.queue = new RateLimitingQueue<string>({ clock: this.clock });
     this.expectations = new ControllerExpectations(this.clock);
     this.dsClient = opts.client.resource<DaemonSet>(APPS_V1, KIND);
     this.podClient = opts.client.resource<Pod>('v1', 'Pod');
@@ -140,11 +127,8 @@ export class DaemonSetController {
     this.revisions.addEventHandler({ onAdd: onRevision, onUpdate: (_old, r) => onRevision(r), onDelete: onRevision });
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    const synced = await Promise.all([this.daemonSets, this.pods, this.nodes, this.revisions].map((i) => i.waitForSync(signal)));
-    if (!synced.every(Boolean)) return;
-    this.logger.info('caches synced; syncing DaemonSets');
-    await runWorkers(this.queue, (key) => this.reconcile(key), { workers: this.workers, logger: this.logger, signal });
+  run(signal: AbortSignal): Promise<void> {
+    return this.runAfterSync(signal, [this.daemonSets, this.pods, this.nodes, this.revisions], 'caches synced; syncing DaemonSets');
   }
 
   /** syncDaemonSet */
@@ -303,15 +287,8 @@ export class DaemonSetController {
     return;
   }
 
-  private enqueue(obj: KubeObject): void {
-    this.queue.add(objectKey(obj));
-  }
-
   private ownerOf(obj: KubeObject): KubeObject | undefined {
-    const ref = getControllerOf(obj);
-    if (!ref || ref.kind !== KIND) return undefined;
-    const ds = this.daemonSets.lister().get(ref.name, obj.metadata?.namespace);
-    return ds?.metadata?.uid === ref.uid ? ds : undefined;
+    return resolveControllerRef(this.daemonSets.lister(), { kind: KIND }, obj.metadata?.namespace, getControllerOf(obj));
   }
 
   /** orphans: every DaemonSet in the namespace whose selector matches */

@@ -8,11 +8,12 @@
 import type { V1Taint } from '@kubernetes/client-node';
 import t, { type Test } from 'tap';
 import { FakeClock } from '../../client/clock.js';
-import type { EventRecorder } from '../../client/events/types.js';
-import { SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient, WatchEvent } from '../../client/types.js';
+import type { KubeObject } from '../../client/types.js';
 import { formatTime } from '../common/time.js';
-import { FakeCluster } from '../common/testing/fake-cluster.js';
+import { startFakeController } from '../common/testing/controller-harness.js';
+import { editObject } from '../common/testing/edit-object.js';
+import { WatchGate, withGatedWatch } from '../common/testing/gated-watch.js';
+import { testPod } from '../common/testing/objects.js';
 import { nodeShouldRunDaemonPod, targetNodeName, type DaemonSet, type Node, type Pod } from './daemon-pod-predicates.js';
 import { DaemonSetController } from './daemonset-controller.js';
 import { FailedPodsBackoff } from './failed-pods-backoff.js';
@@ -60,14 +61,9 @@ const node = (name: string, o: { labels?: Record<string, string>; taints?: V1Tai
 
 type State = 'ready' | 'unready' | 'failed' | 'succeeded' | 'deleting';
 const daemonPod = (name: string, nodeName: string, o: { hash?: string; state?: State; createdAgo?: number } = {}): Pod =>
-  ({
-    apiVersion: 'v1',
-    kind: 'Pod',
+  testPod<Pod>(name, {
+    labels: { app: 'agent', 'controller-revision-hash': o.hash ?? 'new' },
     metadata: {
-      name,
-      namespace: 'default',
-      uid: `uid-${name}`,
-      labels: { app: 'agent', 'controller-revision-hash': o.hash ?? 'new' },
       creationTimestamp: formatTime(NOW - (o.createdAgo ?? 600) * 1000),
       ...(o.state === 'deleting' ? { deletionTimestamp: formatTime(NOW) } : {}),
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: 'uid-agent', controller: true }],
@@ -77,7 +73,7 @@ const daemonPod = (name: string, nodeName: string, o: { hash?: string; state?: S
       phase: o.state === 'failed' ? 'Failed' : o.state === 'succeeded' ? 'Succeeded' : 'Running',
       conditions: [{ type: 'Ready', status: o.state === 'unready' || o.state === 'failed' ? 'False' : 'True', lastTransitionTime: formatTime(NOW - 600_000) }],
     },
-  }) as unknown as Pod;
+  });
 
 t.test('should run / should continue running', async (t) => {
   const taint = (key: string, effect: string, value?: string): V1Taint => ({ key, effect, ...(value ? { value } : {}) }) as V1Taint;
@@ -159,58 +155,10 @@ t.test('status counts', async (t) => {
   });
 });
 
-/** holds back the pod watch while closed: a cache that lags behind the server */
-class PodWatchGate {
-  closed = false;
-  private waiting: Array<() => void> = [];
-  pass(): Promise<void> {
-    return this.closed ? new Promise((resolve) => this.waiting.push(resolve)) : Promise.resolve();
-  }
-  open(): void {
-    this.closed = false;
-    for (const resolve of this.waiting.splice(0)) resolve();
-  }
-}
-
-function withGatedPodWatch(client: KubeClient, gate: PodWatchGate): KubeClient {
-  return {
-    ...client,
-    resource<T extends KubeObject>(apiVersion: string, kind: string): ResourceClient<T> {
-      const inner = client.resource<T>(apiVersion, kind);
-      if (kind !== 'Pod') return inner;
-      return {
-        ...inner,
-        watch: (opts) => ({
-          async *[Symbol.asyncIterator]() {
-            for await (const event of inner.watch(opts) as AsyncIterable<WatchEvent<T>>) {
-              await gate.pass();
-              yield event;
-            }
-          },
-        }),
-      };
-    },
-  };
-}
-
 async function harness(t: Test, objects: KubeObject[]) {
-  const clock = new FakeClock(NOW);
-  const fake = new FakeCluster();
-  fake.now = () => clock.now();
-  fake.seed(...objects);
-  const gate = new PodWatchGate();
-  const informers = new SharedInformerFactory(withGatedPodWatch(fake.client, gate));
-  const events: string[] = [];
-  const recorder: EventRecorder = { event: (_obj, type, reason, message) => events.push(`${type} ${reason} ${message}`) };
-  const controller = new DaemonSetController({ client: fake.client, informers, recorder, clock });
-  const abort = new AbortController();
-  t.teardown(() => abort.abort());
-  informers.start(abort.signal);
-  await informers.waitForCacheSync(abort.signal);
-  const flush = async () => {
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-  };
-  const writes = () => fake.writes.map((w) => `${w.verb} ${w.kind}${w.subresource ? '/' + w.subresource : ''} ${w.name}`);
+  const gate = new WatchGate();
+  const h = await startFakeController(t, { now: NOW, objects, informerClient: (c) => withGatedWatch(c, gate) }, (env) => new DaemonSetController({ client: env.fake.client, informers: env.informers, recorder: env.recorder, clock: env.clock }));
+  const { fake } = h;
   /** the scheduler's and kubelet's part: bind each pod where its affinity pins it, Running and Ready */
   const runAll = () => {
     for (const p of fake.list<Pod>('v1', 'Pod', 'default')) {
@@ -218,7 +166,7 @@ async function harness(t: Test, objects: KubeObject[]) {
       fake.set({ ...p, spec: { ...p.spec!, nodeName: targetNodeName(p)! }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: formatTime(NOW) }] } } as KubeObject);
     }
   };
-  return { fake, controller, events, writes, flush, runAll, gate };
+  return { ...h, runAll, gate };
 }
 
 t.test('reconcile: a pod per eligible node, expectations, then steady state', async (t) => {
@@ -292,10 +240,9 @@ t.test('reconcile: a template change rolls one node at a time (maxUnavailable 1)
   await h.flush();
   const oldHash = h.fake.list<Pod>('v1', 'Pod', 'default')[0]!.metadata?.labels?.['controller-revision-hash'];
 
-  const changed = structuredClone(h.fake.get('apps/v1', 'DaemonSet', 'agent', 'default')!) as DaemonSet;
-  changed.spec!.template.spec!.containers[0]!.image = 'busybox:2';
-  changed.metadata!.generation = 2;
-  h.fake.set(changed);
+  editObject<DaemonSet>(h.fake, 'apps/v1', 'DaemonSet', 'agent', (ds) => {
+    ds.spec!.template.spec!.containers[0]!.image = 'busybox:2';
+  });
   await h.flush();
   h.fake.clearWrites();
   await h.controller.reconcile(KEY);

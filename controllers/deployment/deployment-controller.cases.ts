@@ -6,11 +6,9 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import t, { type Test } from 'tap';
-import { FakeClock } from '../../client/clock.js';
-import type { EventRecorder } from '../../client/events/types.js';
-import { SharedInformerFactory } from '../../client/informers/index.js';
 import type { KubeObject } from '../../client/types.js';
-import { FakeCluster } from '../common/testing/fake-cluster.js';
+import { flush, startFakeController } from '../common/testing/controller-harness.js';
+import { editObject } from '../common/testing/edit-object.js';
 import { REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION } from './annotations.js';
 import { DeploymentController } from './deployment-controller.js';
 import { computeHash } from './pod-template-hash.js';
@@ -19,30 +17,15 @@ import type { Deployment, ReplicaSet } from './types.js';
 
 const KEY = 'default/web';
 
-const flush = async () => {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-};
-
 async function harness(t: Test, objects: KubeObject[]) {
-  const clock = new FakeClock(T0);
-  const fake = new FakeCluster();
-  fake.now = () => clock.now();
-  fake.seed(...objects);
-  const informers = new SharedInformerFactory(fake.client);
-  const events: string[] = [];
-  const recorder: EventRecorder = { event: (_obj, type, reason, message) => events.push(`${type} ${reason} ${message}`) };
-  const controller = new DeploymentController({ client: fake.client, informers, recorder, clock });
-  const abort = new AbortController();
-  t.teardown(() => abort.abort());
-  informers.start(abort.signal);
-  await informers.waitForCacheSync(abort.signal);
+  const h = await startFakeController(t, { now: T0, objects }, (env) => new DeploymentController({ client: env.fake.client, informers: env.informers, recorder: env.recorder, clock: env.clock }));
+  const { fake, controller, flush } = h;
 
   const sync = async () => {
     const result = await controller.reconcile(KEY);
     await flush();
     return result;
   };
-  const writes = () => fake.writes.map((w) => `${w.verb} ${w.kind}${w.subresource ? '/' + w.subresource : ''} ${w.name}`);
   const deploy = () => fake.get<Deployment>('apps/v1', 'Deployment', 'web', 'default')!;
   const replicaSets = () => fake.list<ReplicaSet>('apps/v1', 'ReplicaSet', 'default').sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
   const sizes = () => Object.fromEntries(replicaSets().map((rs) => [rs.metadata.name, rs.spec.replicas]));
@@ -66,11 +49,7 @@ async function harness(t: Test, objects: KubeObject[]) {
   };
   /** change the Deployment as a user would (spec changes bump the generation) */
   const edit = async (change: (d: Deployment) => void) => {
-    const d = structuredClone(deploy());
-    const before = JSON.stringify(d.spec);
-    change(d);
-    if (JSON.stringify(d.spec) !== before) d.metadata.generation = (d.metadata.generation ?? 1) + 1;
-    fake.set(d);
+    editObject<Deployment>(fake, 'apps/v1', 'Deployment', 'web', change);
     await flush();
   };
   /** empty the work queue, so a test can see what enqueues the Deployment next */
@@ -81,7 +60,15 @@ async function harness(t: Test, objects: KubeObject[]) {
       if (!next.shutdown) controller.queue.done(next.item);
     }
   };
-  return { clock, fake, controller, events, sync, writes, deploy, replicaSets, sizes, settle, converge, edit, drain };
+  return { ...h, sync, deploy, replicaSets, sizes, settle, converge, edit, drain };
+}
+
+/** one Deployment, converged: its first ReplicaSet's name, the events so far forgotten */
+async function converged(t: Test) {
+  const h = await harness(t, [deployment()]);
+  await h.converge();
+  h.events.length = 0;
+  return { h, first: h.replicaSets()[0]!.metadata.name! };
 }
 
 const progressing = (d: Deployment) => d.status?.conditions?.find((c) => c.type === 'Progressing');
@@ -130,10 +117,7 @@ t.test('converges, then a sync writes nothing', async (t) => {
 });
 
 t.test('a new template rolls out within maxSurge/maxUnavailable; rollback brings the old RS back as a new revision', async (t) => {
-  const h = await harness(t, [deployment()]);
-  await h.converge();
-  const first = h.replicaSets()[0]!.metadata.name!;
-  h.events.length = 0;
+  const { h, first } = await converged(t);
 
   await h.edit((d) => {
     d.spec.template = template('nginx:2');
@@ -171,10 +155,7 @@ t.test('a new template rolls out within maxSurge/maxUnavailable; rollback brings
 });
 
 t.test('scaling: spec.replicas changed on a converged Deployment', async (t) => {
-  const h = await harness(t, [deployment()]);
-  await h.converge();
-  const name = h.replicaSets()[0]!.metadata.name!;
-  h.events.length = 0;
+  const { h, first: name } = await converged(t);
   await h.edit((d) => {
     d.spec.replicas = 5;
   });
@@ -188,9 +169,7 @@ t.test('scaling: spec.replicas changed on a converged Deployment', async (t) => 
 });
 
 t.test('paused: no new ReplicaSet, but scaling applies; resume rolls out', async (t) => {
-  const h = await harness(t, [deployment()]);
-  await h.converge();
-  const first = h.replicaSets()[0]!.metadata.name!;
+  const { h, first } = await converged(t);
   await h.edit((d) => {
     d.spec.paused = true;
     d.spec.template = template('nginx:2');

@@ -25,17 +25,17 @@
  * falls back to a metadata merge patch — which costs a generation bump and a sync.
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
-import { pino } from 'pino';
+
 import { ApiError, isAlreadyExists, isNotFound } from '../../client/api-error.js';
-import { realClock, type Clock } from '../../client/clock.js';
+
 import type { EventRecorder } from '../../client/events/types.js';
-import { objectKey, type Lister, type SharedInformer, type SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient } from '../../client/types.js';
-import { RateLimitingQueue, runWorkers, TerminalError, type ReconcileResult } from '../../client/workqueue/index.js';
+import { objectKey, type Lister, type SharedInformer } from '../../client/informers/index.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
+import { TerminalError, type ReconcileResult } from '../../client/workqueue/index.js';
 import { claimObjects } from '../common/claim-objects.js';
 import { getControllerOf, newControllerRef } from '../common/controller-ref.js';
 import { CONTROLLER_FIELD_MANAGER } from '../common/pod-control.js';
+import { QueueController, type ControllerOptions } from '../common/queue-controller.js';
 import { labelSelectorMatcher } from '../label-selector.js';
 import { DESIRED_REPLICAS_ANNOTATION, REVISION_ANNOTATION, intAnnotation, maxRevision, replicasAnnotationsNeedUpdate, setNewReplicaSetAnnotations, setReplicasAnnotations } from './annotations.js';
 import {
@@ -66,22 +66,15 @@ export interface DeploymentSettings {
 
 export const DEFAULT_DEPLOYMENT_WORKERS = 5;
 
-export interface DeploymentControllerOptions {
-  client: KubeClient;
-  informers: SharedInformerFactory;
-  clock?: Clock;
-  logger?: Logger;
+export interface DeploymentControllerOptions extends ControllerOptions<DeploymentSettings> {
   /** events on Deployments (source deployment-controller); none when absent */
   recorder?: EventRecorder;
-  settings?: DeploymentSettings;
 }
 
 const DEPLOYMENT_TYPE = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
 const REPLICASET_TYPE = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
-
 
 const isNamespaceTerminating = (err: unknown): boolean => err instanceof ApiError && (err.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
 
@@ -98,12 +91,7 @@ interface Sync {
   rsList: ReplicaSet[];
 }
 
-export class DeploymentController {
-  readonly queue: RateLimitingQueue<string>;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
-  private readonly recorder: EventRecorder | undefined;
-  private readonly workers: number;
+export class DeploymentController extends QueueController<EventRecorder | undefined> {
   private readonly deployments: SharedInformer<KubeObject>;
   private readonly replicaSets: SharedInformer<KubeObject>;
   private readonly pods: SharedInformer<KubeObject>;
@@ -114,12 +102,8 @@ export class DeploymentController {
   private readonly rsClient: ResourceClient<KubeObject>;
 
   constructor(opts: DeploymentControllerOptions) {
-    this.clock = opts.clock ?? realClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
-    this.recorder = opts.recorder;
-    this.workers = opts.settings?.workers ?? DEFAULT_DEPLOYMENT_WORKERS;
+    super(opts, opts.settings?.workers ?? DEFAULT_DEPLOYMENT_WORKERS);
     if (!Number.isInteger(this.workers) || this.workers < 1) throw new Error(`deployment: workers must be a positive integer, got ${opts.settings?.workers}`);
-    this.queue = new RateLimitingQueue<string>({ clock: this.clock });
     this.deploymentClient = opts.client.resource('apps/v1', 'Deployment');
     this.rsClient = opts.client.resource('apps/v1', 'ReplicaSet');
 
@@ -142,11 +126,8 @@ export class DeploymentController {
   }
 
   /** wait for the caches, then sync Deployments until the signal aborts */
-  async run(signal: AbortSignal): Promise<void> {
-    const synced = await Promise.all([this.deployments, this.replicaSets, this.pods].map((i) => i.waitForSync(signal)));
-    if (!synced.every(Boolean)) return;
-    this.logger.info('caches synced; syncing deployments');
-    await runWorkers(this.queue, (key) => this.reconcile(key), { workers: this.workers, logger: this.logger, signal });
+  run(signal: AbortSignal): Promise<void> {
+    return this.runAfterSync(signal, [this.deployments, this.replicaSets, this.pods], 'caches synced; syncing deployments');
   }
 
   // ---- reconcile ----

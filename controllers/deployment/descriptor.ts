@@ -1,16 +1,10 @@
 /** The Deployment controller's registry entry (kube-controller-manager's `deployment`). */
+import { contextOptions, settingsOption } from '../common/context-options.js';
 import type { ControllerDescriptor } from '../controller-context.js';
 import { DeploymentController } from './deployment-controller.js';
 
 export const deploymentDescriptor: ControllerDescriptor = {
   name: 'deployment',
   start: (ctx) =>
-    new DeploymentController({
-      client: ctx.client,
-      informers: ctx.informers,
-      clock: ctx.clock,
-      logger: ctx.logger,
-      recorder: ctx.recorderFor('deployment-controller'),
-      ...(ctx.settings.deployment ? { settings: ctx.settings.deployment } : {}),
-    }),
+    new DeploymentController({ ...contextOptions(ctx, 'deployment-controller'), ...settingsOption(ctx.settings.deployment) }),
 };

@@ -15,6 +15,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { Lister, ResourceEventHandler } from '../../client/informers/index.js';
 import type { KubeObject } from '../../client/types.js';
 import { getControllerOf, type OwnerReference } from '../common/controller-ref.js';
+import { resolveControllerRef } from '../common/resolve-controller-ref.js';
 import { selectorMatchesOrFalse } from '../label-selector.js';
 import { asDeployment, asReplicaSet, selectorIsEmpty, type Deployment, type ReplicaSet } from './types.js';
 
@@ -50,9 +51,7 @@ export class EventRouting {
 
   /** the Deployment a controllerRef names, if it is still that one (same uid) */
   private resolve(namespace: string | undefined, ref: OwnerReference | undefined): KubeObject | undefined {
-    if (!ref || ref.kind !== 'Deployment') return undefined;
-    const d = this.o.deployments.get(ref.name, namespace);
-    return d && d.metadata?.uid === ref.uid ? d : undefined;
+    return resolveControllerRef(this.o.deployments, { kind: 'Deployment' }, namespace, ref);
   }
 
   /** getDeploymentsForReplicaSet: Deployments whose (non-empty) selector matches an orphan RS */

@@ -17,7 +17,8 @@ import { isAlreadyExists, isForbidden, isNotFound } from '../../client/api-error
 import type { EventRecorder } from '../../client/events/types.js';
 import { objectKey, splitObjectKey, type SharedInformer, type SharedInformerFactory } from '../../client/informers/index.js';
 import type { KubeClient, KubeObject } from '../../client/types.js';
-import { RateLimitingQueue, runWorkers, type ReconcileResult } from '../../client/workqueue/index.js';
+import type { ReconcileResult } from '../../client/workqueue/index.js';
+import { QueueController } from '../common/queue-controller.js';
 import { isNamespaceTerminating } from '../endpointslice/util/namespace-terminating.js';
 import { hasSelector, podServiceMemberships, servicesToUpdateOnPodChange } from '../endpointslice/util/service-membership.js';
 import { TriggerTimeTracker } from '../endpointslice/util/trigger-time-tracker.js';
@@ -46,8 +47,7 @@ export interface EndpointsControllerOptions {
 /** the annotation of leader-election records kept in Endpoints (never a Service's: not ours to delete) */
 const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
 
-export class EndpointsController {
-  readonly queue: RateLimitingQueue<string>;
+export class EndpointsController extends QueueController {
   private readonly services: SharedInformer<V1Service & KubeObject>;
   private readonly pods: SharedInformer<V1Pod & KubeObject>;
   private readonly endpoints: SharedInformer<V1Endpoints & KubeObject>;
@@ -59,13 +59,12 @@ export class EndpointsController {
   private readonly batchPeriodMs: number;
 
   constructor(private readonly o: EndpointsControllerOptions) {
-    this.queue = new RateLimitingQueue<string>({ clock: o.clock });
+    super(o, o.settings?.workers ?? 5);
     this.batchPeriodMs = o.settings?.batchPeriodMs ?? 0;
     this.services = o.informers.informerFor('v1', 'Service');
     this.pods = o.informers.informerFor('v1', 'Pod');
     this.endpoints = o.informers.informerFor('v1', 'Endpoints');
-    const enqueue = (obj: KubeObject) => this.queue.add(objectKey(obj));
-    this.services.addEventHandler({ onAdd: enqueue, onUpdate: (_old, cur) => enqueue(cur), onDelete: enqueue });
+    this.enqueueOnEveryChange(this.services);
     this.pods.addEventHandler({
       onAdd: (pod) => this.enqueuePodServices(pod),
       onUpdate: (old, cur) => this.enqueueServices(servicesToUpdateOnPodChange(this.servicesOf(cur), old, cur)),
@@ -98,13 +97,12 @@ export class EndpointsController {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const synced = await Promise.all([this.services.waitForSync(signal), this.pods.waitForSync(signal), this.endpoints.waitForSync(signal)]);
-    if (!synced.every(Boolean)) return;
+    if (!(await this.cachesSynced(signal, [this.services, this.pods, this.endpoints]))) return;
     for (const ep of this.endpoints.lister().list()) {
       if (ep.metadata?.annotations?.[LEADER_ANNOTATION] !== undefined) continue;
       this.queue.add(objectKey(ep));
     }
-    await runWorkers(this.queue, withRetryLimit(this.queue, (key) => this.reconcile(key)), { logger: this.o.logger, signal, workers: this.o.settings?.workers ?? 5 });
+    await this.runWorkers(signal, withRetryLimit(this.queue, (key) => this.reconcile(key)));
   }
 
   async reconcile(key: string): Promise<ReconcileResult> {

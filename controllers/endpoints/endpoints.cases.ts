@@ -6,11 +6,10 @@
 import type { V1Endpoints, V1EndpointSubset } from '@kubernetes/client-node';
 import t, { type Test } from 'tap';
 import { FakeClock } from '../../client/clock.js';
-import { SharedInformerFactory } from '../../client/informers/index.js';
 import type { KubeObject } from '../../client/types.js';
 import { RateLimitingQueue, TerminalError } from '../../client/workqueue/index.js';
 import { silentLogger } from '../../client/workqueue/silent-logger.js';
-import { FakeCluster } from '../common/testing/fake-cluster.js';
+import { flush, startFakeController } from '../common/testing/controller-harness.js';
 import { at, NOW, pod, service } from '../endpointslice/testing/fixtures.js';
 import { withRetryLimit } from '../endpointslice/util/retry-limit.js';
 import { desiredSubsets, OVER_CAPACITY_ANNOTATION } from './desired-subsets.js';
@@ -115,28 +114,20 @@ t.test('the write for a Service', async (t) => {
   if (h.action !== 'none') t.same(h.endpoints.metadata?.labels, { team: 'a', 'endpoints.kubernetes.io/managed-by': 'endpoint-controller', [HEADLESS_LABEL]: '' }, 'headless label');
 });
 
-const flush = async () => {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-};
-
 async function harness(t: Test, objects: object[]) {
-  const clock = new FakeClock(NOW);
-  const fake = new FakeCluster();
-  fake.now = () => clock.now();
-  fake.seed(...(objects as KubeObject[]));
-  const informers = new SharedInformerFactory(fake.client);
-  const events: string[] = [];
-  const controller = new EndpointsController({ client: fake.client, informers, clock, logger: silentLogger, recorder: { event: (_o, type, reason) => events.push(`${type} ${reason}`) } });
-  const abort = new AbortController();
-  t.teardown(() => abort.abort());
-  informers.start(abort.signal);
-  await informers.waitForCacheSync(abort.signal);
-  const writes = () => fake.writes.map((w) => `${w.verb} ${w.kind} ${w.name}`);
-  return { clock, fake, controller, writes, events };
+  return startFakeController(t, { now: NOW, objects }, (env) => new EndpointsController({ client: env.fake.client, informers: env.informers, clock: env.clock, logger: silentLogger, recorder: env.recorder }));
 }
 
 t.test('reconcile against the fake cluster', async (t) => {
   const h = await harness(t, [service('web', { selector: { app: 'web' } }), service('manual', { selector: null }), pod('a', { ip: '10.0.0.1' }), pod('b', { ip: '10.0.0.2', ready: false })]);
+  /** the cache catches up and the writes so far are forgotten; then `change`, and one sync of web */
+  const syncAfter = async (change: () => void) => {
+    await flush();
+    h.fake.clearWrites();
+    change();
+    await flush();
+    await h.controller.reconcile('default/web');
+  };
   await h.controller.reconcile('default/web');
   t.same(h.writes(), ['create Endpoints web']);
   const ep = h.fake.get('v1', 'Endpoints', 'web', 'default') as V1Endpoints;
@@ -153,21 +144,14 @@ t.test('reconcile against the fake cluster', async (t) => {
   t.same(h.writes(), [], 'a Service without a selector is left alone');
 
   // b becomes ready: one update
-  const b = pod('b', { ip: '10.0.0.2', readySince: 30 });
-  h.fake.set(b as KubeObject);
-  await flush();
-  await h.controller.reconcile('default/web');
+  await syncAfter(() => h.fake.set(pod('b', { ip: '10.0.0.2', readySince: 30 }) as KubeObject));
   t.same(h.writes(), ['update Endpoints web']);
   const updated = h.fake.get('v1', 'Endpoints', 'web', 'default') as V1Endpoints;
   t.same(brief(updated.subsets ?? []), ['ready:10.0.0.1,10.0.0.2 notready: ports:http=8080']);
   t.equal(updated.metadata?.annotations?.['endpoints.kubernetes.io/last-change-trigger-time'], at(30), 'the trigger time is when b became ready');
 
   // the Service goes: so does its Endpoints
-  await flush();
-  h.fake.clearWrites();
-  h.fake.remove('v1', 'Service', 'web', 'default');
-  await flush();
-  await h.controller.reconcile('default/web');
+  await syncAfter(() => h.fake.remove('v1', 'Service', 'web', 'default'));
   t.same(h.writes(), ['delete Endpoints web']);
   t.same(h.events, []);
 });

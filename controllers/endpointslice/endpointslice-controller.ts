@@ -19,7 +19,8 @@ import { isConflict, isNotFound } from '../../client/api-error.js';
 import type { EventRecorder } from '../../client/events/types.js';
 import { objectKey, splitObjectKey, type SharedInformer, type SharedInformerFactory } from '../../client/informers/index.js';
 import type { KubeClient, KubeObject } from '../../client/types.js';
-import { BucketRateLimiter, ItemExponentialFailureRateLimiter, MaxOfRateLimiter, RateLimitingQueue, runWorkers, type ReconcileResult } from '../../client/workqueue/index.js';
+import { BucketRateLimiter, ItemExponentialFailureRateLimiter, MaxOfRateLimiter, type ReconcileResult } from '../../client/workqueue/index.js';
+import { QueueController } from '../common/queue-controller.js';
 import { EndpointSliceTracker } from './endpointslice-tracker.js';
 import { DEFAULT_MAX_ENDPOINTS_PER_SLICE, planSlices } from './reconcile-plan.js';
 import { CONTROLLER_NAME, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from './slice-metadata.js';
@@ -55,8 +56,7 @@ type Slice = V1EndpointSlice & KubeObject;
 
 const managedByUs = (slice: V1EndpointSlice) => slice.metadata?.labels?.[MANAGED_BY_LABEL] === CONTROLLER_NAME;
 
-export class EndpointSliceController {
-  readonly queue: RateLimitingQueue<string>;
+export class EndpointSliceController extends QueueController {
   readonly tracker = new EndpointSliceTracker();
   private readonly services: SharedInformer<V1Service & KubeObject>;
   private readonly pods: SharedInformer<V1Pod & KubeObject>;
@@ -66,7 +66,7 @@ export class EndpointSliceController {
   private readonly s: Required<EndpointSliceSettings>;
 
   constructor(private readonly o: EndpointSliceControllerOptions) {
-    this.s = {
+    const s: Required<EndpointSliceSettings> = {
       workers: 5,
       maxEndpointsPerSlice: DEFAULT_MAX_ENDPOINTS_PER_SLICE,
       batchPeriodMs: 0,
@@ -75,19 +75,18 @@ export class EndpointSliceController {
       syncBackoffMaxMs: 1000_000,
       ...o.settings,
     };
-    this.queue = new RateLimitingQueue<string>({
-      clock: o.clock,
+    super(o, s.workers, {
       rateLimiter: new MaxOfRateLimiter<string>(
-        new ItemExponentialFailureRateLimiter<string>({ baseDelayMs: this.s.syncBackoffBaseMs, maxDelayMs: this.s.syncBackoffMaxMs }),
+        new ItemExponentialFailureRateLimiter<string>({ baseDelayMs: s.syncBackoffBaseMs, maxDelayMs: s.syncBackoffMaxMs }),
         new BucketRateLimiter<string>({ qps: 10, burst: 100, clock: o.clock }),
       ),
     });
+    this.s = s;
     this.services = o.informers.informerFor('v1', 'Service');
     this.pods = o.informers.informerFor('v1', 'Pod');
     this.slices = o.informers.informerFor('discovery.k8s.io/v1', 'EndpointSlice');
     this.nodes = o.informers.informerFor('v1', 'Node');
-    const enqueue = (obj: KubeObject) => this.queue.add(objectKey(obj));
-    this.services.addEventHandler({ onAdd: enqueue, onUpdate: (_old, cur) => enqueue(cur), onDelete: enqueue });
+    this.enqueueOnEveryChange(this.services);
     this.pods.addEventHandler({
       onAdd: (pod) => this.enqueueServices(podServiceMemberships(this.servicesOf(pod), pod)),
       onUpdate: (old, cur) => this.enqueueServices(servicesToUpdateOnPodChange(this.servicesOf(cur), old, cur)),
@@ -130,9 +129,8 @@ export class EndpointSliceController {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const synced = await Promise.all([this.services, this.pods, this.slices, this.nodes].map((i) => i.waitForSync(signal)));
-    if (!synced.every(Boolean)) return;
-    await runWorkers(this.queue, withRetryLimit(this.queue, (key) => this.reconcile(key)), { logger: this.o.logger, signal, workers: this.s.workers });
+    if (!(await this.cachesSynced(signal, [this.services, this.pods, this.slices, this.nodes]))) return;
+    await this.runWorkers(signal, withRetryLimit(this.queue, (key) => this.reconcile(key)));
   }
 
   private serviceSlices(namespace: string, name: string): Slice[] {

@@ -5,11 +5,9 @@
  */
 import type { V1EndpointSlice } from '@kubernetes/client-node';
 import t, { type Test } from 'tap';
-import { FakeClock } from '../../client/clock.js';
-import { SharedInformerFactory } from '../../client/informers/index.js';
 import type { KubeObject } from '../../client/types.js';
 import { silentLogger } from '../../client/workqueue/silent-logger.js';
-import { FakeCluster } from '../common/testing/fake-cluster.js';
+import { flush, startFakeController } from '../common/testing/controller-harness.js';
 import { EndpointSliceController } from './endpointslice-controller.js';
 import { planSlices } from './reconcile-plan.js';
 import { podToEndpoint } from './slice-endpoints.js';
@@ -110,24 +108,11 @@ t.test('the plan against existing slices: minimal churn', async (t) => {
   t.same([replaced.create.length, replaced.update.length, replaced.delete.map((s) => s.metadata?.name)], [1, 0, ['web-old']], "a slice of an older Service of the same name is not reused");
 });
 
-const flush = async () => {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-};
-
 async function harness(t: Test, objects: object[]) {
-  const clock = new FakeClock(NOW);
-  const fake = new FakeCluster();
-  fake.now = () => clock.now();
-  fake.seed(...(objects as KubeObject[]));
-  const informers = new SharedInformerFactory(fake.client);
-  const controller = new EndpointSliceController({ client: fake.client, informers, clock, logger: silentLogger, settings: { maxEndpointsPerSlice: 2 } });
-  const abort = new AbortController();
-  t.teardown(() => abort.abort());
-  informers.start(abort.signal);
-  await informers.waitForCacheSync(abort.signal);
-  const writes = () => fake.writes.map((w) => `${w.verb} ${w.kind}`);
-  const slices = () => fake.list<V1EndpointSlice & KubeObject>('discovery.k8s.io/v1', 'EndpointSlice', 'default');
-  return { clock, fake, controller, writes, slices };
+  const h = await startFakeController(t, { now: NOW, objects }, (env) => new EndpointSliceController({ client: env.fake.client, informers: env.informers, clock: env.clock, logger: silentLogger, settings: { maxEndpointsPerSlice: 2 } }));
+  const writes = () => h.fake.writes.map((w) => `${w.verb} ${w.kind}`);
+  const slices = () => h.fake.list<V1EndpointSlice & KubeObject>('discovery.k8s.io/v1', 'EndpointSlice', 'default');
+  return { ...h, writes, slices };
 }
 
 t.test('reconcile against the fake cluster', async (t) => {

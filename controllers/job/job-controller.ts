@@ -26,18 +26,19 @@
  * Timed requeues: the active deadline and the end of the pod-failure backoff.
  */
 import type { V1Job, V1JobCondition, V1JobStatus, V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
-import { pino } from 'pino';
+
 import { ApiError, isNotFound } from '../../client/api-error.js';
-import { realClock, type Clock } from '../../client/clock.js';
+
 import type { EventRecorder } from '../../client/events/types.js';
-import { objectKey, type Lister, type SharedInformer, type SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient } from '../../client/types.js';
+import { objectKey, type Lister, type SharedInformer } from '../../client/informers/index.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
 import { RateLimitingQueue, runWorkers, type ReconcileResult } from '../../client/workqueue/index.js';
 import { claimObjects } from '../common/claim-objects.js';
 import { getControllerOf, newControllerRef, type OwnerReference } from '../common/controller-ref.js';
 import { ControllerExpectations } from '../common/expectations.js';
 import { CONTROLLER_FIELD_MANAGER, PodControl } from '../common/pod-control.js';
+import { QueueController, type ControllerOptions } from '../common/queue-controller.js';
+import { resolveControllerRef } from '../common/resolve-controller-ref.js';
 import { isPodActive, isPodReady } from '../common/pod-status.js';
 import { formatTime, timeOf } from '../common/time.js';
 import { labelSelectorMatcher } from '../label-selector.js';
@@ -94,14 +95,9 @@ export interface JobSettings {
   syncBatchPeriodMs?: number;
 }
 
-export interface JobControllerOptions {
-  client: KubeClient;
-  informers: SharedInformerFactory;
+export interface JobControllerOptions extends ControllerOptions<JobSettings> {
   /** events on Jobs (source `job-controller`) */
   recorder: EventRecorder;
-  clock?: Clock;
-  logger?: Logger;
-  settings?: JobSettings;
 }
 
 type Job = V1Job & KubeObject;
@@ -131,17 +127,41 @@ interface SyncContext {
   requeueAfter?: number;
 }
 
-export class JobController {
-  readonly queue: RateLimitingQueue<string>;
+/** what deleting a batch of pods did: how many went, how many of those were ready, the first error */
+interface PodDeletions {
+  deleted: number;
+  deletedReady: number;
+  error?: unknown;
+}
+
+/**
+ * Run `remove` on every pod at once and count the outcome. 'gone' (already deleted by
+ * someone else) counts as deleted but not as a ready pod removed by us.
+ */
+async function deleteEach(pods: V1Pod[], remove: (pod: V1Pod) => Promise<'deleted' | 'gone'>): Promise<PodDeletions> {
+  let deleted = 0;
+  let deletedReady = 0;
+  let error: unknown;
+  await Promise.all(
+    pods.map(async (pod) => {
+      try {
+        const outcome = await remove(pod);
+        deleted++;
+        if (outcome === 'deleted' && isPodReady(pod)) deletedReady++;
+      } catch (err) {
+        error ??= err;
+      }
+    }),
+  );
+  return { deleted, deletedReady, ...(error !== undefined ? { error } : {}) };
+}
+
+export class JobController extends QueueController<EventRecorder> {
   /** pods (by cache key) whose tracking finalizer no Job will remove */
   readonly orphanQueue: RateLimitingQueue<string>;
   readonly expectations: ControllerExpectations;
   private readonly finalizerRemovals = new Map<string, Set<string>>();
   private readonly backoffs = new Map<string, BackoffRecord>();
-  private readonly clock: Clock;
-  private readonly logger: Logger;
-  private readonly recorder: EventRecorder;
-  private readonly workers: number;
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   private readonly batchPeriodMs: number;
@@ -155,14 +175,10 @@ export class JobController {
 
   constructor(opts: JobControllerOptions) {
     const settings = opts.settings ?? {};
-    this.clock = opts.clock ?? realClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
-    this.recorder = opts.recorder;
-    this.workers = settings.workers ?? DEFAULT_JOB_WORKERS;
+    super(opts, settings.workers ?? DEFAULT_JOB_WORKERS);
     this.backoffBaseMs = settings.podFailureBackoffMs ?? DEFAULT_POD_FAILURE_BACKOFF_MS;
     this.backoffMaxMs = settings.maxPodFailureBackoffMs ?? MAX_POD_FAILURE_BACKOFF_MS;
     this.batchPeriodMs = settings.syncBatchPeriodMs ?? DEFAULT_SYNC_BATCH_PERIOD_MS;
-    this.queue = new RateLimitingQueue<string>({ clock: this.clock });
     this.orphanQueue = new RateLimitingQueue<string>({ clock: this.clock });
     this.expectations = new ControllerExpectations(this.clock);
     this.jobClient = opts.client.resource<Job>('batch/v1', 'Job');
@@ -194,11 +210,9 @@ export class JobController {
 
   /** wait for the caches, then sync Jobs (and clean orphaned finalizers) until the signal aborts */
   async run(signal: AbortSignal): Promise<void> {
-    const synced = await Promise.all([this.jobs.waitForSync(signal), this.pods.waitForSync(signal)]);
-    if (!synced.every(Boolean)) return;
-    this.logger.info('caches synced; syncing jobs');
+    if (!(await this.cachesSynced(signal, [this.jobs, this.pods], 'caches synced; syncing jobs'))) return;
     await Promise.all([
-      runWorkers(this.queue, (key) => this.reconcile(key), { workers: this.workers, logger: this.logger, signal }),
+      this.runWorkers(signal),
       runWorkers(this.orphanQueue, (key) => this.syncOrphanPod(key), { workers: 1, logger: this.logger, signal }),
     ]);
   }
@@ -340,26 +354,11 @@ export class JobController {
   private async manageJob(ctx: SyncContext): Promise<number> {
     const { job, key } = ctx;
     let active = ctx.activePods.length;
-    if (jobSuspended(job)) {
-      const victims = activePodsForRemoval(job, ctx.activePods, active);
-      this.expectations.expectDeletions(key, victims.length);
-      const { deleted, deletedReady, error } = await this.deleteJobPods(job, key, victims);
-      ctx.terminating += deleted;
-      ctx.ready -= deletedReady;
-      if (error !== undefined) throw error;
-      return active - deleted;
-    }
+    if (jobSuspended(job)) return this.removeActivePods(ctx, activePodsForRemoval(job, ctx.activePods, active));
     const want = wantActive(job, active, ctx.succeeded);
     const victims = activePodsForRemoval(job, ctx.activePods, Math.max(0, active - want)).slice(0, MAX_POD_CREATE_DELETE_PER_SYNC);
-    if (victims.length > 0) {
-      // deletion and creation never happen in the same sync; deletion wins
-      this.expectations.expectDeletions(key, victims.length);
-      const { deleted, deletedReady, error } = await this.deleteJobPods(job, key, victims);
-      ctx.terminating += deleted;
-      ctx.ready -= deletedReady;
-      if (error !== undefined) throw error;
-      return active - deleted;
-    }
+    // deletion and creation never happen in the same sync; deletion wins
+    if (victims.length > 0) return this.removeActivePods(ctx, victims);
     const terminating = onlyReplaceFailedPods(job) ? ctx.terminating : 0;
     let diff = want - terminating - active;
     if (diff <= 0) return active;
@@ -411,49 +410,38 @@ export class JobController {
   }
 
   /** kube's deleteActivePods: DELETE keeping finalizers (the pods are counted when they terminate) */
-  private async deleteActivePods(job: Job, pods: Pod[]): Promise<{ deleted: number; deletedReady: number; error?: unknown }> {
-    let deleted = 0;
-    let deletedReady = 0;
-    let error: unknown;
-    await Promise.all(
-      pods.map(async (pod) => {
-        try {
-          await this.podControl.deletePod(job.metadata?.namespace ?? '', pod.metadata?.name ?? '', job);
-          deleted++;
-          if (isPodReady(pod)) deletedReady++;
-        } catch (err) {
-          error ??= err;
-        }
-      }),
-    );
-    return { deleted, deletedReady, ...(error !== undefined ? { error } : {}) };
+  private deleteActivePods(job: Job, pods: Pod[]): Promise<PodDeletions> {
+    return deleteEach(pods, async (pod) => {
+      await this.podControl.deletePod(job.metadata?.namespace ?? '', pod.metadata?.name ?? '', job);
+      return 'deleted';
+    });
+  }
+
+  /** delete `victims` (expecting their deletions), count them as terminating; returns the new active count */
+  private async removeActivePods(ctx: SyncContext, victims: V1Pod[]): Promise<number> {
+    this.expectations.expectDeletions(ctx.key, victims.length);
+    const { deleted, deletedReady, error } = await this.deleteJobPods(ctx.job, ctx.key, victims);
+    ctx.terminating += deleted;
+    ctx.ready -= deletedReady;
+    if (error !== undefined) throw error;
+    return ctx.activePods.length - deleted;
   }
 
   /** kube's deleteJobPods: finalizer off first (a pod we remove is not a failure), then DELETE */
-  private async deleteJobPods(job: Job, key: string, pods: V1Pod[]): Promise<{ deleted: number; deletedReady: number; error?: unknown }> {
-    let deleted = 0;
-    let deletedReady = 0;
-    let error: unknown;
-    await Promise.all(
-      pods.map(async (pod) => {
-        try {
-          const patch = removeFinalizerPatch(pod);
-          if (patch) await this.podClient.patch(pod.metadata?.name ?? '', 'json', patch, { namespace: pod.metadata?.namespace ?? '', fieldManager: CONTROLLER_FIELD_MANAGER });
-          const gone = !(await this.podControl.deletePod(job.metadata?.namespace ?? '', pod.metadata?.name ?? '', job));
-          if (gone) this.expectations.deletionObserved(key);
-          deleted++;
-          if (isPodReady(pod)) deletedReady++;
-        } catch (err) {
-          this.expectations.deletionObserved(key);
-          if (isNotFound(err)) {
-            deleted++;
-            return;
-          }
-          error ??= err;
-        }
-      }),
-    );
-    return { deleted, deletedReady, ...(error !== undefined ? { error } : {}) };
+  private deleteJobPods(job: Job, key: string, pods: V1Pod[]): Promise<PodDeletions> {
+    return deleteEach(pods, async (pod) => {
+      try {
+        const patch = removeFinalizerPatch(pod);
+        if (patch) await this.podClient.patch(pod.metadata?.name ?? '', 'json', patch, { namespace: pod.metadata?.namespace ?? '', fieldManager: CONTROLLER_FIELD_MANAGER });
+        const gone = !(await this.podControl.deletePod(job.metadata?.namespace ?? '', pod.metadata?.name ?? '', job));
+        if (gone) this.expectations.deletionObserved(key);
+        return 'deleted';
+      } catch (err) {
+        this.expectations.deletionObserved(key);
+        if (isNotFound(err)) return 'gone';
+        throw err;
+      }
+    });
   }
 
   /** kube's trackJobStatusAndRemoveFinalizers (with flushUncountedAndRemoveFinalizers and enactJobFinished) */
@@ -685,9 +673,7 @@ export class JobController {
   }
 
   private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): KubeObject | undefined {
-    if (ref.kind !== 'Job') return undefined;
-    const job = this.jobLister.get(ref.name, namespace);
-    return job && uidOf(job) === ref.uid ? job : undefined;
+    return resolveControllerRef(this.jobLister, { kind: 'Job' }, namespace, ref);
   }
 
   /** kube's getPodJobs: the Jobs whose (non-empty) selector matches an orphan pod */

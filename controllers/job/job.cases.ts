@@ -8,12 +8,9 @@
  */
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import t, { type Test } from 'tap';
-import { FakeClock } from '../../client/clock.js';
-import type { EventRecorder } from '../../client/events/types.js';
-import { SharedInformerFactory } from '../../client/informers/index.js';
 import type { KubeObject } from '../../client/types.js';
 import { formatTime } from '../common/time.js';
-import { FakeCluster } from '../common/testing/fake-cluster.js';
+import { startFakeController, writeLine } from '../common/testing/controller-harness.js';
 import { firstPendingIndexes, formatIndexes, parseIndexes, podGenerateNameWithIndex } from './completion-indexes.js';
 import { JobController } from './job-controller.js';
 import { countUncounted, wireStatus } from './job-status.js';
@@ -128,24 +125,15 @@ const job = (o: JobOpts = {}): KubeObject => ({
 });
 
 async function setup(t: Test, ...objects: KubeObject[]) {
-  const clock = new FakeClock(NOW);
-  const fake = new FakeCluster();
-  fake.now = () => clock.now();
-  fake.seed(...objects);
-  const informers = new SharedInformerFactory(fake.client);
-  const events: string[] = [];
-  const recorder: EventRecorder = { event: (_o, type, reason, message) => events.push(`${type} ${reason} ${message}`) };
-  const controller = new JobController({ client: fake.client, informers, recorder, clock, settings: { syncBatchPeriodMs: 0 } });
-  const abort = new AbortController();
-  t.teardown(() => abort.abort());
-  informers.start(abort.signal);
-  await informers.waitForCacheSync(abort.signal);
-  const writes = () => fake.writes.map((w) => `${w.verb} ${w.kind}${w.subresource ? '/' + w.subresource : ''}${w.verb === 'create' ? '' : ' ' + w.name}`);
+  const h = await startFakeController(t, { now: NOW, objects }, (env) => new JobController({ client: env.fake.client, informers: env.informers, recorder: env.recorder, clock: env.clock, settings: { syncBatchPeriodMs: 0 } }));
+  const { clock, fake } = h;
+  // creates go by generateName: their names are not known in advance
+  const writes = () => fake.writes.map((w) => (w.verb === 'create' ? writeLine(w).slice(0, -(w.name.length + 1)) : writeLine(w)));
   const jobNow = () => fake.get<V1Job & KubeObject>('batch/v1', 'Job', 'pi', 'default')!;
   const pods = () => fake.list<V1Pod & KubeObject>('v1', 'Pod', 'default');
   /** the kubelet's part: a pod reaches a terminal phase */
   const finish = (pod: V1Pod & KubeObject, phase: 'Succeeded' | 'Failed', exitCode = phase === 'Succeeded' ? 0 : 1) => fake.set({ ...pod, status: { phase, containerStatuses: [{ name: 'pi', image: 'perl', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode, finishedAt: formatTime(clock.now()) as unknown as Date } } }] } } as KubeObject);
-  return { clock, fake, controller, events, writes, jobNow, pods, finish };
+  return { ...h, writes, jobNow, pods, finish };
 }
 
 t.test('a Job runs its pods to completion, counting them through the finalizer', async (t) => {
@@ -281,15 +269,7 @@ t.test('ttl-after-finished deletes an expired Job in the foreground', async (t) 
   });
   t.equal(expiresAt(finished(60) as V1Job), NOW + 60_000);
   t.equal(expiresAt(job() as V1Job), undefined, 'unfinished: never');
-  const clock = new FakeClock(NOW + 30_000);
-  const fake = new FakeCluster();
-  fake.seed(finished(60));
-  const informers = new SharedInformerFactory(fake.client);
-  const controller = new TtlAfterFinishedController({ client: fake.client, informers, clock });
-  const abort = new AbortController();
-  t.teardown(() => abort.abort());
-  informers.start(abort.signal);
-  await informers.waitForCacheSync(abort.signal);
+  const { clock, fake, controller } = await startFakeController(t, { now: NOW + 30_000, objects: [finished(60)] }, (env) => new TtlAfterFinishedController({ client: env.fake.client, informers: env.informers, clock: env.clock }));
   t.same(await controller.reconcile('default/pi'), { requeueAfter: 30_000 }, 'not yet: requeued for the expiry');
   t.same(fake.writes, []);
   clock.step(30_000);

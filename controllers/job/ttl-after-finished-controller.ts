@@ -8,15 +8,15 @@
  * stale grounds. Not yet expired → a timed requeue by the clock, never polling.
  */
 import type { V1Job } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
-import { pino } from 'pino';
+
 import { isNotFound } from '../../client/api-error.js';
-import { realClock, type Clock } from '../../client/clock.js';
-import { objectKey, type Lister, type SharedInformer, type SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient } from '../../client/types.js';
-import { RateLimitingQueue, runWorkers, type ReconcileResult } from '../../client/workqueue/index.js';
+
+import { objectKey, type Lister, type SharedInformer } from '../../client/informers/index.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
+import type { ReconcileResult } from '../../client/workqueue/index.js';
 import { timeOf } from '../common/time.js';
 import { finishedCondition } from './job-conditions.js';
+import { QueueController, type ControllerOptions } from '../common/queue-controller.js';
 
 /** kube's --concurrent-ttl-after-finished-syncs */
 export const DEFAULT_TTL_WORKERS = 5;
@@ -40,28 +40,15 @@ export function expiresAt(job: V1Job): number | undefined {
   return Number.isNaN(at) ? undefined : at + ttl * 1000;
 }
 
-export interface TtlAfterFinishedControllerOptions {
-  client: KubeClient;
-  informers: SharedInformerFactory;
-  clock?: Clock;
-  logger?: Logger;
-  settings?: TtlAfterFinishedSettings;
-}
+export type TtlAfterFinishedControllerOptions = ControllerOptions<TtlAfterFinishedSettings>;
 
-export class TtlAfterFinishedController {
-  readonly queue: RateLimitingQueue<string>;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
-  private readonly workers: number;
+export class TtlAfterFinishedController extends QueueController {
   private readonly jobs: SharedInformer<KubeObject>;
   private readonly lister: Lister<KubeObject>;
   private readonly jobClient: ResourceClient<Job>;
 
   constructor(opts: TtlAfterFinishedControllerOptions) {
-    this.clock = opts.clock ?? realClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
-    this.workers = opts.settings?.workers ?? DEFAULT_TTL_WORKERS;
-    this.queue = new RateLimitingQueue<string>({ clock: this.clock });
+    super(opts, opts.settings?.workers ?? DEFAULT_TTL_WORKERS);
     this.jobClient = opts.client.resource<Job>('batch/v1', 'Job');
     this.jobs = opts.informers.informerFor('batch/v1', 'Job');
     this.lister = this.jobs.lister();
@@ -71,9 +58,8 @@ export class TtlAfterFinishedController {
     this.jobs.addEventHandler({ onAdd: consider, onUpdate: (_old, job) => consider(job) });
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    if (!(await this.jobs.waitForSync(signal))) return;
-    await runWorkers(this.queue, (key) => this.reconcile(key), { workers: this.workers, logger: this.logger, signal });
+  run(signal: AbortSignal): Promise<void> {
+    return this.runAfterSync(signal, [this.jobs]);
   }
 
   /** kube's processJob */

@@ -1,4 +1,5 @@
 /** The namespace controller's registry entry (empties and releases deleted namespaces). */
+import { contextOptions, settingsOption } from '../common/context-options.js';
 import type { ControllerDescriptor } from '../controller-context.js';
 import { NamespaceController } from './namespace-controller.js';
 import { clientDiscovery } from './server-resources.js';
@@ -6,12 +7,5 @@ import { clientDiscovery } from './server-resources.js';
 export const namespaceDescriptor: ControllerDescriptor = {
   name: 'namespace',
   start: (ctx) =>
-    new NamespaceController({
-      client: ctx.client,
-      informers: ctx.informers,
-      discover: clientDiscovery(ctx.client),
-      clock: ctx.clock,
-      logger: ctx.logger,
-      ...(ctx.settings.namespace ? { settings: ctx.settings.namespace } : {}),
-    }),
+    new NamespaceController({ ...contextOptions(ctx), discover: clientDiscovery(ctx.client), ...settingsOption(ctx.settings.namespace) }),
 };

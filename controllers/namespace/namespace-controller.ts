@@ -17,13 +17,13 @@
  * the cluster sees the deletion before content is removed.
  */
 import type { V1Namespace } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
-import { pino } from 'pino';
+
 import { isNotFound } from '../../client/api-error.js';
-import { realClock, type Clock } from '../../client/clock.js';
-import type { SharedInformer, SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient } from '../../client/types.js';
-import { RateLimitingQueue, runWorkers, type ReconcileResult } from '../../client/workqueue/index.js';
+
+import type { SharedInformer } from '../../client/informers/index.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
+import type { ReconcileResult } from '../../client/workqueue/index.js';
+import { QueueController, type ControllerOptions } from '../common/queue-controller.js';
 import { deletionConditions, finalizersWithout } from './deletion-conditions.js';
 import { NamespacedContentDeleter } from './namespaced-content-deleter.js';
 import type { DiscoverResources } from './server-resources.js';
@@ -39,31 +39,21 @@ export interface NamespaceSettings {
   contentRemainingRequeueMs?: number;
 }
 
-export interface NamespaceControllerOptions {
-  client: KubeClient;
-  informers: SharedInformerFactory;
+export interface NamespaceControllerOptions extends ControllerOptions<NamespaceSettings> {
   discover: DiscoverResources;
-  clock?: Clock;
-  logger?: Logger;
-  settings?: NamespaceSettings;
 }
 
 const asNamespace = (obj: KubeObject) => obj as unknown as V1Namespace;
 
-export class NamespaceController {
-  readonly queue: RateLimitingQueue<string>;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
+export class NamespaceController extends QueueController {
   private readonly namespaces: SharedInformer<KubeObject>;
   private readonly api: ResourceClient<KubeObject>;
   private readonly deleter: NamespacedContentDeleter;
   private readonly settings: NamespaceSettings;
 
   constructor(opts: NamespaceControllerOptions) {
+    super(opts, opts.settings?.workers ?? 10);
     this.settings = opts.settings ?? {};
-    this.clock = opts.clock ?? realClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
-    this.queue = new RateLimitingQueue<string>({ clock: this.clock });
     this.api = opts.client.resource('v1', 'Namespace');
     this.deleter = new NamespacedContentDeleter(opts.client, opts.discover, this.logger);
     this.namespaces = opts.informers.informerFor('v1', 'Namespace');
@@ -75,10 +65,8 @@ export class NamespaceController {
     this.namespaces.addEventHandler({ onAdd: enqueue, onUpdate: (_old, ns) => enqueue(ns) });
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    if (!(await this.namespaces.waitForSync(signal))) return;
-    this.logger.info('caches synced; syncing namespaces');
-    await runWorkers(this.queue, (name) => this.reconcile(name), { workers: this.settings.workers ?? 10, logger: this.logger, signal });
+  run(signal: AbortSignal): Promise<void> {
+    return this.runAfterSync(signal, [this.namespaces], 'caches synced; syncing namespaces');
   }
 
   /** kube's syncNamespaceFromKey + the deleter's Delete */

@@ -21,13 +21,13 @@
  * Health bookkeeping is the controller's memory, on its own Clock (kube's nodeHealthMap):
  * a restarted controller gives every node a fresh grace period, as kube's does.
  */
-import type { Logger } from 'pino';
-import { pino } from 'pino';
-import { realClock, type Clock } from '../../client/clock.js';
+
+import type { Clock } from '../../client/clock.js';
 import type { EventRecorder } from '../../client/events/types.js';
-import type { SharedInformer, SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient } from '../../client/types.js';
-import { RateLimitingQueue, runWorkers, type ReconcileResult } from '../../client/workqueue/index.js';
+import type { SharedInformer } from '../../client/informers/index.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
+import type { ReconcileResult } from '../../client/workqueue/index.js';
+import { QueueController, type ControllerOptions } from '../common/queue-controller.js';
 import { markPodsNotReady } from './pod-status-writer.js';
 import { checkNodeHealth, type LeaseLike, type NodeCondition, type NodeHealth, type NodeLike } from './node-health.js';
 import { noExecuteAction, untaintAction, type NoExecuteAction } from './no-execute-taints.js';
@@ -41,14 +41,9 @@ import { ZoneRateLimiter } from './zone-rate-limiter.js';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
-export interface NodeLifecycleControllerOptions {
-  client: KubeClient;
-  informers: SharedInformerFactory;
-  clock?: Clock;
-  logger?: Logger;
+export interface NodeLifecycleControllerOptions extends ControllerOptions<NodeLifecycleSettings> {
   /** events with source component node-controller */
   recorder?: EventRecorder;
-  settings?: NodeLifecycleSettings;
 }
 
 type Node = NodeLike & { spec?: { taints?: Taint[]; unschedulable?: boolean } };
@@ -56,12 +51,8 @@ type Node = NodeLike & { spec?: { taints?: Taint[]; unschedulable?: boolean } };
 const asNode = (obj: KubeObject): Node => obj as Node;
 const nodeRef = (node: KubeObject): KubeObject => ({ apiVersion: 'v1', kind: 'Node', ...node });
 
-export class NodeLifecycleController {
-  readonly queue: RateLimitingQueue<string>;
+export class NodeLifecycleController extends QueueController<EventRecorder | undefined> {
   readonly settings: ResolvedNodeLifecycleSettings;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
-  private readonly recorder: EventRecorder | undefined;
   private readonly nodes: SharedInformer<KubeObject>;
   private readonly leases: SharedInformer<KubeObject>;
   private readonly pods: SharedInformer<KubeObject>;
@@ -81,11 +72,9 @@ export class NodeLifecycleController {
   private allZonesFullyDisrupted = false;
 
   constructor(opts: NodeLifecycleControllerOptions) {
-    this.settings = resolveNodeLifecycleSettings(opts.settings);
-    this.clock = opts.clock ?? realClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
-    this.recorder = opts.recorder;
-    this.queue = new RateLimitingQueue<string>({ clock: this.clock });
+    const settings = resolveNodeLifecycleSettings(opts.settings);
+    super(opts, settings.workers);
+    this.settings = settings;
     this.nodeClient = opts.client.resource('v1', 'Node');
     this.podClient = opts.client.resource('v1', 'Pod');
     this.taints = nodeTaintWriter(this.nodeClient, this.clock);
@@ -103,27 +92,10 @@ export class NodeLifecycleController {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const synced = await Promise.all([this.nodes, this.leases, this.pods].map((i) => i.waitForSync(signal)));
-    if (!synced.every(Boolean)) return;
-    this.logger.info('caches synced; monitoring node health');
-    const monitor = this.monitorLoop(signal);
-    await runWorkers(this.queue, (name) => this.reconcile(name), { workers: this.settings.workers, logger: this.logger, signal });
+    if (!(await this.cachesSynced(signal, [this.nodes, this.leases, this.pods], 'caches synced; monitoring node health'))) return;
+    const monitor = this.everyPeriod(signal, this.settings.nodeMonitorPeriodMs, () => this.monitorNodeHealth(), 'node health pass failed');
+    await this.runWorkers(signal);
     await monitor;
-  }
-
-  private async monitorLoop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        await this.monitorNodeHealth();
-      } catch (err) {
-        this.logger.error({ err }, 'node health pass failed');
-      }
-      try {
-        await this.clock.sleep(this.settings.nodeMonitorPeriodMs, signal);
-      } catch {
-        return; // aborted
-      }
-    }
   }
 
   /** the NoSchedule taints of one node (kube's doNoScheduleTaintingPass) */

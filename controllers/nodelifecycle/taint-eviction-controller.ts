@@ -13,14 +13,14 @@
  * deletion of Pod NS/NAME".
  */
 import type { V1Pod, V1PodCondition } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
-import { pino } from 'pino';
+
 import { isNotFound } from '../../client/api-error.js';
-import { realClock, type Clock } from '../../client/clock.js';
+import type { Clock } from '../../client/clock.js';
 import type { EventRecorder } from '../../client/events/types.js';
-import { objectKey, type SharedInformer, type SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient } from '../../client/types.js';
-import { RateLimitingQueue, runWorkers, type ReconcileResult } from '../../client/workqueue/index.js';
+import { objectKey, type SharedInformer } from '../../client/informers/index.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
+import type { ReconcileResult } from '../../client/workqueue/index.js';
+import { QueueController, type ControllerOptions } from '../common/queue-controller.js';
 import { formatTime } from '../common/time.js';
 import { evictionPlan, noExecuteTaints } from './eviction-plan.js';
 import { addPodNodeNameIndex, podsOnNode } from './pods-by-node.js';
@@ -38,14 +38,9 @@ export interface TaintEvictionSettings {
   workers?: number;
 }
 
-export interface TaintEvictionControllerOptions {
-  client: KubeClient;
-  informers: SharedInformerFactory;
-  clock?: Clock;
-  logger?: Logger;
+export interface TaintEvictionControllerOptions extends ControllerOptions<TaintEvictionSettings> {
   /** events with source component taint-eviction-controller */
   recorder?: EventRecorder;
-  settings?: TaintEvictionSettings;
 }
 
 const asPod = (obj: KubeObject): V1Pod => obj as unknown as V1Pod;
@@ -66,12 +61,7 @@ export function withDisruptionTarget(pod: V1Pod, now: number): V1Pod | undefined
   return next;
 }
 
-export class TaintEvictionController {
-  readonly queue: RateLimitingQueue<string>;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
-  private readonly recorder: EventRecorder | undefined;
-  private readonly workers: number;
+export class TaintEvictionController extends QueueController<EventRecorder | undefined> {
   private readonly nodes: SharedInformer<KubeObject>;
   private readonly pods: SharedInformer<KubeObject>;
   private readonly podClient: ResourceClient<KubeObject>;
@@ -81,11 +71,7 @@ export class TaintEvictionController {
   private readonly firstSeen = new Map<string, Map<string, number>>();
 
   constructor(opts: TaintEvictionControllerOptions) {
-    this.clock = opts.clock ?? realClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
-    this.recorder = opts.recorder;
-    this.workers = opts.settings?.workers ?? 8;
-    this.queue = new RateLimitingQueue<string>({ clock: this.clock });
+    super(opts, opts.settings?.workers ?? 8);
     this.podClient = opts.client.resource('v1', 'Pod');
     this.nodes = opts.informers.informerFor('v1', 'Node');
     this.pods = opts.informers.informerFor('v1', 'Pod');
@@ -105,11 +91,8 @@ export class TaintEvictionController {
     });
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    const synced = await Promise.all([this.nodes, this.pods].map((i) => i.waitForSync(signal)));
-    if (!synced.every(Boolean)) return;
-    this.logger.info('caches synced; evicting pods from NoExecute-tainted nodes');
-    await runWorkers(this.queue, (key) => this.reconcile(key), { workers: this.workers, logger: this.logger, signal });
+  run(signal: AbortSignal): Promise<void> {
+    return this.runAfterSync(signal, [this.nodes, this.pods], 'caches synced; evicting pods from NoExecute-tainted nodes');
   }
 
   async reconcile(key: string): Promise<ReconcileResult> {

@@ -10,12 +10,12 @@
  * pods. A pass never throws: failures are logged and the next pass tries again.
  */
 import type { V1Node, V1Pod, V1PodCondition } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
-import { pino } from 'pino';
+
 import { isNotFound } from '../../client/api-error.js';
-import { realClock, type Clock } from '../../client/clock.js';
-import { objectKey, type SharedInformer, type SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient } from '../../client/types.js';
+
+import { objectKey, type SharedInformer } from '../../client/informers/index.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
+import { InformerController, type ControllerOptions } from '../common/queue-controller.js';
 import { formatTime } from '../common/time.js';
 import {
   markFailedPatch,
@@ -36,19 +36,11 @@ export interface PodGCSettings {
   quarantineMs?: number;
 }
 
-export interface PodGCControllerOptions {
-  client: KubeClient;
-  informers: SharedInformerFactory;
-  clock?: Clock;
-  logger?: Logger;
-  settings?: PodGCSettings;
-}
+export type PodGCControllerOptions = ControllerOptions<PodGCSettings>;
 
 const asPods = (objs: KubeObject[]) => objs as unknown as V1Pod[];
 
-export class PodGCController {
-  private readonly clock: Clock;
-  private readonly logger: Logger;
+export class PodGCController extends InformerController {
   private readonly pods: SharedInformer<KubeObject>;
   private readonly nodes: SharedInformer<KubeObject>;
   private readonly podApi: ResourceClient<KubeObject>;
@@ -61,8 +53,7 @@ export class PodGCController {
 
   constructor(opts: PodGCControllerOptions) {
     const s = opts.settings ?? {};
-    this.clock = opts.clock ?? realClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
+    super(opts);
     this.periodMs = s.gcCheckPeriodMs ?? 20_000;
     this.threshold = s.terminatedPodThreshold ?? 12_500;
     this.quarantineMs = s.quarantineMs ?? 40_000;
@@ -73,22 +64,9 @@ export class PodGCController {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const synced = await Promise.all([this.pods.waitForSync(signal), this.nodes.waitForSync(signal)]);
-    if (!synced.every(Boolean)) return;
+    if (!(await this.cachesSynced(signal, [this.pods, this.nodes]))) return;
     this.logger.info('caches synced; collecting pods every %d ms', this.periodMs);
-    while (!signal.aborted) {
-      try {
-        await this.gc();
-      } catch (err) {
-        // a pass that fails is retried by the next one; the process must not die of it
-        this.logger.error({ err }, 'pod garbage collection pass failed');
-      }
-      try {
-        await this.clock.sleep(this.periodMs, signal);
-      } catch {
-        return; // aborted
-      }
-    }
+    await this.everyPeriod(signal, this.periodMs, () => this.gc(), 'pod garbage collection pass failed');
   }
 
   /** one pass (kube's gc) */

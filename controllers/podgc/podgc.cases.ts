@@ -6,10 +6,8 @@
  */
 import t, { type Test } from 'tap';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import { FakeClock } from '../../client/clock.js';
-import { SharedInformerFactory } from '../../client/informers/index.js';
 import type { KubeObject } from '../../client/types.js';
-import { FakeCluster } from '../common/testing/fake-cluster.js';
+import { startFakeController } from '../common/testing/controller-harness.js';
 import { markFailedPatch, orphanCondition, terminatedPodsToDelete, terminatingPodsOnOutOfServiceNodes, unscheduledTerminatingPods } from './pod-gc-plan.js';
 import { PodGCController } from './pod-gc-controller.js';
 
@@ -67,18 +65,7 @@ t.test('plan: terminating pods on out-of-service nodes; unscheduled terminating 
 });
 
 async function harness(t: Test, objects: KubeObject[], settings = {}) {
-  const clock = new FakeClock(NOW);
-  const fake = new FakeCluster();
-  fake.now = () => clock.now();
-  fake.seed(...objects);
-  const informers = new SharedInformerFactory(fake.client, { clock });
-  const controller = new PodGCController({ client: fake.client, informers, clock, settings });
-  const abort = new AbortController();
-  t.teardown(() => abort.abort());
-  informers.start(abort.signal);
-  await informers.waitForCacheSync(abort.signal);
-  const writes = () => fake.writes.map((w) => `${w.verb} ${w.kind}${w.subresource ? '/' + w.subresource : ''} ${w.name}`);
-  return { clock, fake, controller, writes };
+  return startFakeController(t, { now: NOW, objects, informerClock: true }, (env) => new PodGCController({ client: env.fake.client, informers: env.informers, clock: env.clock, settings }));
 }
 
 t.test('gc: orphans wait out the quarantine, then a live GET condemns them', async (t) => {

@@ -7,12 +7,13 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import t, { type Test } from 'tap';
 import { ApiError } from '../../client/api-error.js';
-import { FakeClock } from '../../client/clock.js';
-import type { EventRecorder } from '../../client/events/types.js';
 import { SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient, WatchEvent } from '../../client/types.js';
+import type { KubeObject } from '../../client/types.js';
 import { formatTime } from '../common/time.js';
+import { flush, startFakeController } from '../common/testing/controller-harness.js';
 import { FakeCluster } from '../common/testing/fake-cluster.js';
+import { WatchGate, withGatedWatch } from '../common/testing/gated-watch.js';
+import { controllerRefTo, testPod } from '../common/testing/objects.js';
 import { ReplicaSetController } from './replicaset-controller.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -56,90 +57,26 @@ interface PodOpts {
   node?: string;
 }
 
-const pod = (name: string, o: PodOpts = {}): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name,
-    namespace: 'default',
-    uid: `uid-${name}`,
+const pod = (name: string, o: PodOpts = {}): KubeObject =>
+  testPod(name, {
     labels: o.labels ?? { app: 'web' },
-    creationTimestamp: formatTime(NOW - (o.createdAgo ?? 600) * 1000),
-    ...(o.owner !== null ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: o.owner ?? 'web', uid: `uid-${o.owner ?? 'web'}`, controller: true, blockOwnerDeletion: true }] } : {}),
-  },
-  spec: { nodeName: o.node ?? 'node-1', containers: [{ name: 'app', image: 'nginx' }] },
-  status: {
-    phase: o.phase ?? 'Running',
-    conditions: [o.readyAgo !== undefined ? { type: 'Ready', status: 'True', lastTransitionTime: formatTime(NOW - o.readyAgo * 1000) } : { type: 'Ready', status: 'False' }],
-  },
-});
+    metadata: {
+      creationTimestamp: formatTime(NOW - (o.createdAgo ?? 600) * 1000),
+      ...(o.owner !== null ? { ownerReferences: [controllerRefTo('ReplicaSet', o.owner ?? 'web')] } : {}),
+    },
+    spec: { nodeName: o.node ?? 'node-1', containers: [{ name: 'app', image: 'nginx' }] },
+    status: {
+      phase: o.phase ?? 'Running',
+      conditions: [o.readyAgo !== undefined ? { type: 'Ready', status: 'True', lastTransitionTime: formatTime(NOW - o.readyAgo * 1000) } : { type: 'Ready', status: 'False' }],
+    },
+  });
 
 const readyPods = (n: number) => Array.from({ length: n }, (_, i) => pod(`web-${i}`, { readyAgo: 600 }));
 
-/** a watch whose events wait while the gate is closed: a cache that lags behind the server */
-class Gate {
-  private waiters: Array<() => void> = [];
-  closed = false;
-  wait(): Promise<void> {
-    return this.closed ? new Promise((r) => this.waiters.push(r)) : Promise.resolve();
-  }
-  open(): void {
-    this.closed = false;
-    for (const w of this.waiters.splice(0)) w();
-  }
-}
-
-function gatedPods(client: KubeClient, gate: Gate): KubeClient {
-  return {
-    ...client,
-    resource<T extends KubeObject>(apiVersion: string, kind: string): ResourceClient<T> {
-      const inner = client.resource<T>(apiVersion, kind);
-      if (kind !== 'Pod') return inner;
-      return {
-        ...inner,
-        watch(opts) {
-          const events = inner.watch(opts);
-          return {
-            async *[Symbol.asyncIterator]() {
-              for await (const e of events as AsyncIterable<WatchEvent<T>>) {
-                await gate.wait();
-                yield e;
-              }
-            },
-          };
-        },
-      };
-    },
-  };
-}
-
-const flush = async () => {
-  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-};
-
-interface Recorded {
-  type: string;
-  reason: string;
-  message: string;
-  kind: string | undefined;
-}
-
 async function harness(t: Test, objects: KubeObject[], settings = {}) {
-  const clock = new FakeClock(NOW);
-  const fake = new FakeCluster();
-  fake.now = () => clock.now();
-  fake.seed(...objects);
-  const gate = new Gate();
-  const informers = new SharedInformerFactory(gatedPods(fake.client, gate));
-  const events: Recorded[] = [];
-  const recorder: EventRecorder = { event: (obj, type, reason, message) => events.push({ type, reason, message, kind: obj.kind }) };
-  const controller = new ReplicaSetController({ client: fake.client, informers, recorder, clock, settings });
-  const abort = new AbortController();
-  t.teardown(() => abort.abort());
-  informers.start(abort.signal);
-  await informers.waitForCacheSync(abort.signal);
-  const writes = () => fake.writes.map((w) => `${w.verb} ${w.kind}${w.subresource ? '/' + w.subresource : ''} ${w.name}`);
-  return { clock, fake, gate, controller, events, writes };
+  const gate = new WatchGate();
+  const h = await startFakeController(t, { now: NOW, objects, informerClient: (c) => withGatedWatch(c, gate) }, (env) => new ReplicaSetController({ client: env.fake.client, informers: env.informers, recorder: env.recorder, clock: env.clock, settings }));
+  return { ...h, gate, events: h.recorded };
 }
 
 const statusOf = (fake: FakeCluster) => fake.get('apps/v1', 'ReplicaSet', 'web', 'default')?.status as Record<string, any> | undefined;

@@ -27,19 +27,20 @@
  * is a parameter here for that reason.
  */
 import type { V1LabelSelector, V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
-import { pino } from 'pino';
+
 import { ApiError, isNotFound } from '../../client/api-error.js';
-import { realClock, type Clock } from '../../client/clock.js';
+
 import type { EventRecorder } from '../../client/events/types.js';
-import { objectKey, type Lister, type SharedInformer, type SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient } from '../../client/types.js';
-import { RateLimitingQueue, runWorkers, type ReconcileResult } from '../../client/workqueue/index.js';
+import { objectKey, type Lister, type SharedInformer } from '../../client/informers/index.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
+import type { ReconcileResult } from '../../client/workqueue/index.js';
 import { claimObjects } from '../common/claim-objects.js';
 import { getControllerOf, newControllerRef, type OwnerReference } from '../common/controller-ref.js';
 import { UIDTrackingExpectations } from '../common/expectations.js';
 import { PodControl } from '../common/pod-control.js';
 import { isPodActive, isPodReady } from '../common/pod-status.js';
+import { QueueController, type ControllerOptions } from '../common/queue-controller.js';
+import { resolveControllerRef } from '../common/resolve-controller-ref.js';
 import { labelSelectorMatcher, selectorMatchesOrFalse } from '../label-selector.js';
 import { podsToDelete } from './pod-ranking.js';
 import { addPodsByControllerIndex, podsOwnedOrOrphaned } from './pods-by-controller.js';
@@ -78,14 +79,9 @@ export interface ManagedKind {
 
 export const REPLICA_SET_KIND: ManagedKind = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
 
-export interface ReplicaSetControllerOptions {
-  client: KubeClient;
-  informers: SharedInformerFactory;
+export interface ReplicaSetControllerOptions extends ControllerOptions<ReplicaSetSettings> {
   /** events about the ReplicaSet's pods (source `replicaset-controller`) */
   recorder: EventRecorder;
-  clock?: Clock;
-  logger?: Logger;
-  settings?: ReplicaSetSettings;
   managed?: ManagedKind;
 }
 
@@ -98,14 +94,10 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
 /** the API server refused a create because the namespace is being deleted (kube ignores those) */
 const namespaceTerminating = (err: unknown): boolean => err instanceof ApiError && (err.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
 
-export class ReplicaSetController {
-  readonly queue: RateLimitingQueue<string>;
+export class ReplicaSetController extends QueueController {
   readonly expectations: UIDTrackingExpectations;
   private readonly managed: ManagedKind;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
   private readonly burstReplicas: number;
-  private readonly workers: number;
   private readonly replicaSets: SharedInformer<KubeObject>;
   private readonly pods: SharedInformer<KubeObject>;
   private readonly rsLister: Lister<KubeObject>;
@@ -116,13 +108,10 @@ export class ReplicaSetController {
 
   constructor(opts: ReplicaSetControllerOptions) {
     const settings = opts.settings ?? {};
+    super(opts, settings.workers ?? DEFAULT_REPLICASET_WORKERS);
     this.managed = opts.managed ?? REPLICA_SET_KIND;
-    this.clock = opts.clock ?? realClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
     this.burstReplicas = settings.burstReplicas ?? DEFAULT_BURST_REPLICAS;
     if (!(Number.isInteger(this.burstReplicas) && this.burstReplicas > 0)) throw new Error(`replicaset: burstReplicas must be a positive integer, got ${settings.burstReplicas}`);
-    this.workers = settings.workers ?? DEFAULT_REPLICASET_WORKERS;
-    this.queue = new RateLimitingQueue<string>({ clock: this.clock });
     this.expectations = new UIDTrackingExpectations(this.clock);
     this.rsClient = opts.client.resource(this.managed.apiVersion, this.managed.kind);
     this.podClient = opts.client.resource('v1', 'Pod');
@@ -156,10 +145,9 @@ export class ReplicaSetController {
 
   /** wait for the caches, then sync ReplicaSets until the signal aborts */
   async run(signal: AbortSignal): Promise<void> {
-    const synced = await Promise.all([this.replicaSets.waitForSync(signal), this.pods.waitForSync(signal)]);
-    if (!synced.every(Boolean)) return;
+    if (!(await this.cachesSynced(signal, [this.replicaSets, this.pods]))) return;
     this.logger.info({ kind: this.managed.kind }, 'caches synced; syncing replica sets');
-    await runWorkers(this.queue, (key) => this.reconcile(key), { workers: this.workers, logger: this.logger, signal });
+    await this.runWorkers(signal);
   }
 
   /** kube's syncReplicaSet */
@@ -321,15 +309,9 @@ export class ReplicaSetController {
     return newControllerRef(rs, this.managed.apiVersion, this.managed.kind);
   }
 
-  private enqueue(rs: KubeObject): void {
-    this.queue.add(objectKey(rs));
-  }
-
   /** kube's resolveControllerRef: the cached ReplicaSet a controllerRef names, if it is still that one */
   private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): KubeObject | undefined {
-    if (ref.kind !== this.managed.kind || ref.apiVersion.split('/')[0] !== this.managed.apiVersion.split('/')[0]) return undefined;
-    const rs = this.rsLister.get(ref.name, namespace);
-    return rs && rs.metadata?.uid === ref.uid ? rs : undefined;
+    return resolveControllerRef(this.rsLister, this.managed, namespace, ref);
   }
 
   /** kube's GetPodReplicaSets: ReplicaSets whose (non-empty) selector matches an orphan */

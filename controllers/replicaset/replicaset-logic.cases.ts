@@ -7,9 +7,11 @@ import t from 'tap';
 import { compareForDeletion, podDeletionCost, podsToDelete, rankByRelatedPodsOnSameNode } from './pod-ranking.js';
 import { calculateStatus, nextAvailableAt, replicaChange, statusUpToDate, type ReplicaSetLike } from './replica-set-status.js';
 import { slowStartBatch, slowStartBatchSizes } from './slow-start-batch.js';
+import { formatTime } from '../common/time.js';
+import { testPod } from '../common/testing/objects.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
-const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const iso = formatTime;
 
 interface PodOpts {
   node?: string;
@@ -23,25 +25,21 @@ interface PodOpts {
   deleting?: boolean;
 }
 
-const pod = (name: string, o: PodOpts = {}): V1Pod => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name,
-    namespace: 'default',
-    uid: `uid-${name}`,
+const pod = (name: string, o: PodOpts = {}): V1Pod =>
+  testPod<V1Pod>(name, {
     labels: o.labels ?? { app: 'web' },
-    creationTimestamp: iso(NOW - (o.createdAgo ?? 100) * 1000) as unknown as Date,
-    ...(o.cost !== undefined ? { annotations: { 'controller.kubernetes.io/pod-deletion-cost': o.cost } } : {}),
-    ...(o.deleting ? { deletionTimestamp: iso(NOW) as unknown as Date } : {}),
-  },
-  spec: { containers: [{ name: 'app', image: 'nginx' }], ...(o.node !== undefined ? { nodeName: o.node } : { nodeName: 'node-1' }) },
-  status: {
-    phase: o.phase ?? 'Running',
-    conditions: o.readyAgo !== undefined ? [{ type: 'Ready', status: 'True', lastTransitionTime: iso(NOW - o.readyAgo * 1000) as unknown as Date }] : [{ type: 'Ready', status: 'False' }],
-    containerStatuses: [{ name: 'app', image: 'nginx', imageID: '', ready: o.readyAgo !== undefined, restartCount: o.restarts ?? 0 }],
-  },
-});
+    metadata: {
+      creationTimestamp: iso(NOW - (o.createdAgo ?? 100) * 1000),
+      ...(o.cost !== undefined ? { annotations: { 'controller.kubernetes.io/pod-deletion-cost': o.cost } } : {}),
+      ...(o.deleting ? { deletionTimestamp: iso(NOW) } : {}),
+    },
+    spec: { containers: [{ name: 'app', image: 'nginx' }], nodeName: o.node ?? 'node-1' },
+    status: {
+      phase: o.phase ?? 'Running',
+      conditions: o.readyAgo !== undefined ? [{ type: 'Ready', status: 'True', lastTransitionTime: iso(NOW - o.readyAgo * 1000) }] : [{ type: 'Ready', status: 'False' }],
+      containerStatuses: [{ name: 'app', image: 'nginx', imageID: '', ready: o.readyAgo !== undefined, restartCount: o.restarts ?? 0 }],
+    },
+  });
 
 t.test('replicaChange: diff between active pods and spec.replicas, capped by burstReplicas', async (t) => {
   const cases: Array<[string, number, number, number, ReturnType<typeof replicaChange>]> = [

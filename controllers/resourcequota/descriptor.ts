@@ -1,4 +1,5 @@
 /** The resource quota controller's registry entry (ResourceQuota status.hard/used). */
+import { contextOptions, settingsOption } from '../common/context-options.js';
 import type { ControllerDescriptor } from '../controller-context.js';
 import { clientDiscovery } from '../namespace/server-resources.js';
 import { ResourceQuotaController } from './resource-quota-controller.js';
@@ -6,12 +7,5 @@ import { ResourceQuotaController } from './resource-quota-controller.js';
 export const resourceQuotaDescriptor: ControllerDescriptor = {
   name: 'resourcequota',
   start: (ctx) =>
-    new ResourceQuotaController({
-      client: ctx.client,
-      informers: ctx.informers,
-      discover: clientDiscovery(ctx.client),
-      clock: ctx.clock,
-      logger: ctx.logger,
-      ...(ctx.settings.resourceQuota ? { settings: ctx.settings.resourceQuota } : {}),
-    }),
+    new ResourceQuotaController({ ...contextOptions(ctx), discover: clientDiscovery(ctx.client), ...settingsOption(ctx.settings.resourceQuota) }),
 };

@@ -6,14 +6,14 @@
  * them; the RuntimeClass overhead adds on top. Used by the quota usage of pods.
  */
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
-import { addQuantities, maxQuantity, parseQuantity, type Quantity } from './quantity.js';
+import { addQuantities, maxQuantity, parseExactQuantity, type Quantity } from '../../client/quantity.js';
 
 export type QuantityList = Map<string, Quantity>;
 
 function listOf(record: Record<string, unknown> | undefined): QuantityList {
   const out: QuantityList = new Map();
   for (const [name, value] of Object.entries(record ?? {})) {
-    const q = parseQuantity(value);
+    const q = parseExactQuantity(value);
     if (q) out.set(name, q);
   }
   return out;
@@ -59,7 +59,7 @@ export function isBestEffort(pod: V1Pod): boolean {
   for (const c of [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])]) {
     for (const list of [c.resources?.requests, c.resources?.limits]) {
       for (const name of ['cpu', 'memory']) {
-        const q = parseQuantity((list as Record<string, unknown> | undefined)?.[name]);
+        const q = parseExactQuantity((list as Record<string, unknown> | undefined)?.[name]);
         if (q && q.nano !== 0n) return false;
       }
     }

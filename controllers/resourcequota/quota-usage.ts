@@ -20,7 +20,7 @@ import type { V1PersistentVolumeClaim, V1Pod, V1ResourceQuota, V1ScopedResourceS
 import type { KubeObject } from '../../client/types.js';
 import { timeOf } from '../common/time.js';
 import { isBestEffort, podLimits, podRequests, type QuantityList } from './pod-resources.js';
-import { addQuantities, countQuantity, formatQuantity, parseQuantity, sameQuantity, zeroQuantity, type Quantity } from './quantity.js';
+import { addQuantities, countQuantity, formatQuantity, parseExactQuantity, sameQuantity, zeroQuantity, type Quantity } from '../../client/quantity.js';
 
 export type ResourceList = Record<string, string>;
 
@@ -190,8 +190,8 @@ function pvcEvaluator(): Evaluator {
       const className = pvc.spec?.storageClassName ?? '';
       if (className) result.set(`${className}${STORAGE_CLASS_SUFFIX}persistentvolumeclaims`, one());
       // kube counts the larger of the request and what the volume was resized to
-      let storage = parseQuantity(pvc.spec?.resources?.requests?.storage);
-      const allocated = parseQuantity((pvc.status as { allocatedResources?: Record<string, string> } | undefined)?.allocatedResources?.storage);
+      let storage = parseExactQuantity(pvc.spec?.resources?.requests?.storage);
+      const allocated = parseExactQuantity((pvc.status as { allocatedResources?: Record<string, string> } | undefined)?.allocatedResources?.storage);
       if (allocated && (!storage || allocated.nano > storage.nano)) storage = allocated;
       if (storage) {
         result.set('requests.storage', storage);

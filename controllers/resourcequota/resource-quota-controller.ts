@@ -17,12 +17,11 @@
  * quota names gets its informer on first use, resolved through discovery.
  */
 import type { V1Pod, V1ResourceQuota, V1Service } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
-import { pino } from 'pino';
-import { realClock, type Clock } from '../../client/clock.js';
-import { objectKey, type SharedInformer, type SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient } from '../../client/types.js';
-import { RateLimitingQueue, runWorkers, type ReconcileResult } from '../../client/workqueue/index.js';
+
+import { objectKey, type SharedInformer } from '../../client/informers/index.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
+import type { ReconcileResult } from '../../client/workqueue/index.js';
+import { QueueController, type ControllerOptions } from '../common/queue-controller.js';
 import { apiVersionOf, groupResourceOf, type DiscoverResources } from '../namespace/server-resources.js';
 import { desiredQuotaStatus, groupResourcesFor, podUsesCompute, quotaStatusUpToDate, type ResourceList } from './quota-usage.js';
 
@@ -37,14 +36,9 @@ export interface ResourceQuotaSettings {
 
 export const DEFAULT_QUOTA_RESYNC_MS = 5 * 60_000;
 
-export interface ResourceQuotaControllerOptions {
-  client: KubeClient;
-  informers: SharedInformerFactory;
+export interface ResourceQuotaControllerOptions extends ControllerOptions<ResourceQuotaSettings> {
   /** resolves count/<resource>.<group> names to kinds */
   discover: DiscoverResources;
-  clock?: Clock;
-  logger?: Logger;
-  settings?: ResourceQuotaSettings;
 }
 
 /** the kinds watched from the start, by group-resource */
@@ -59,10 +53,7 @@ const EAGER_KINDS: Record<string, [apiVersion: string, kind: string]> = {
 
 const asQuota = (obj: KubeObject) => obj as unknown as V1ResourceQuota;
 
-export class ResourceQuotaController {
-  readonly queue: RateLimitingQueue<string>;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
+export class ResourceQuotaController extends QueueController {
   private readonly quotas: SharedInformer<KubeObject>;
   private readonly tracked = new Map<string, SharedInformer<KubeObject>>();
   /** group-resources being resolved through discovery, or found not to be served */
@@ -70,17 +61,13 @@ export class ResourceQuotaController {
   private readonly unserved = new Set<string>();
   private readonly quotaClient: ResourceClient<KubeObject>;
   private readonly fullResyncMs: number;
-  private readonly workers: number;
   private readonly pendingRetryMs: number;
 
   constructor(private readonly opts: ResourceQuotaControllerOptions) {
     const settings = opts.settings ?? {};
-    this.clock = opts.clock ?? realClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
+    super(opts, settings.workers ?? 5);
     this.fullResyncMs = settings.fullResyncMs ?? DEFAULT_QUOTA_RESYNC_MS;
-    this.workers = settings.workers ?? 5;
     this.pendingRetryMs = settings.pendingRetryMs ?? 1000;
-    this.queue = new RateLimitingQueue<string>({ clock: this.clock });
     this.quotaClient = opts.client.resource('v1', 'ResourceQuota');
     this.quotas = opts.informers.informerFor('v1', 'ResourceQuota');
     this.quotas.addEventHandler({
@@ -93,9 +80,7 @@ export class ResourceQuotaController {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const synced = await Promise.all([this.quotas, ...this.tracked.values()].map((i) => i.waitForSync(signal)));
-    if (!synced.every(Boolean)) return;
-    this.logger.info('caches synced; syncing resource quotas');
+    if (!(await this.cachesSynced(signal, [this.quotas, ...this.tracked.values()], 'caches synced; syncing resource quotas'))) return;
     const resync = () => {
       if (signal.aborted) return;
       // a kind not served at the last look may be now (a CRD created since)
@@ -105,7 +90,7 @@ export class ResourceQuotaController {
     };
     let cancel = this.clock.setTimer(this.fullResyncMs, resync);
     try {
-      await runWorkers(this.queue, (key) => this.reconcile(key), { workers: this.workers, logger: this.logger, signal });
+      await this.runWorkers(signal);
     } finally {
       cancel();
     }

@@ -11,7 +11,7 @@ import type { KubeObject } from '../../client/types.js';
 import { FakeCluster } from '../common/testing/fake-cluster.js';
 import type { ServerResource } from '../namespace/server-resources.js';
 import { desiredQuotaStatus, groupResourcesFor, quotaStatusUpToDate } from './quota-usage.js';
-import { addQuantities, formatQuantity, parseQuantity, zeroQuantity } from './quantity.js';
+import { addQuantities, formatQuantity, parseExactQuantity, zeroQuantity } from '../../client/quantity.js';
 import { ResourceQuotaController, usageMayDiffer } from './resource-quota-controller.js';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -27,13 +27,13 @@ t.test('quantities print in kube canonical form and add exactly', async (t) => {
     ['1e3', '1e3'],
     ['0', '0'],
   ];
-  for (const [input, want] of cases) t.equal(formatQuantity(parseQuantity(input)!), want, input);
+  for (const [input, want] of cases) t.equal(formatQuantity(parseExactQuantity(input)!), want, input);
   let sum = zeroQuantity();
-  for (let i = 0; i < 10; i++) sum = addQuantities(sum, parseQuantity('100m')!);
+  for (let i = 0; i < 10; i++) sum = addQuantities(sum, parseExactQuantity('100m')!);
   t.equal(formatQuantity(sum), '1', 'ten 100m make exactly 1');
-  const memory = addQuantities(addQuantities(zeroQuantity(), parseQuantity('64Mi')!), parseQuantity('64Mi')!);
+  const memory = addQuantities(addQuantities(zeroQuantity(), parseExactQuantity('64Mi')!), parseExactQuantity('64Mi')!);
   t.equal(formatQuantity(memory), '128Mi', 'a zero sum takes the first addend format (binary stays binary)');
-  t.equal(parseQuantity('bogus'), undefined);
+  t.equal(parseExactQuantity('bogus'), undefined);
 });
 
 const pod = (name: string, o: { cpu?: string; memory?: string; limitsCpu?: string; phase?: string; deadline?: number; priorityClassName?: string; initCpu?: string } = {}): KubeObject => ({

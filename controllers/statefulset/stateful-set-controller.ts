@@ -15,18 +15,19 @@
  * a create fail with AlreadyExists, which is retried.
  */
 import type { V1LabelSelector } from '@kubernetes/client-node';
-import type { Logger } from 'pino';
-import { pino } from 'pino';
+
 import { isNotFound } from '../../client/api-error.js';
-import { realClock, type Clock } from '../../client/clock.js';
+
 import type { EventRecorder } from '../../client/events/types.js';
-import { objectKey, type SharedInformer, type SharedInformerFactory } from '../../client/informers/index.js';
-import type { KubeClient, KubeObject, ResourceClient } from '../../client/types.js';
-import { RateLimitingQueue, runWorkers, type ReconcileResult } from '../../client/workqueue/index.js';
+import { objectKey, type SharedInformer } from '../../client/informers/index.js';
+import type { KubeObject, ResourceClient } from '../../client/types.js';
+import type { ReconcileResult } from '../../client/workqueue/index.js';
 import { claimObjects } from '../common/claim-objects.js';
 import { getControllerOf, newControllerRef } from '../common/controller-ref.js';
 import { CONTROLLER_FIELD_MANAGER } from '../common/pod-control.js';
 import { isPodReady } from '../common/pod-status.js';
+import { QueueController, type ControllerOptions } from '../common/queue-controller.js';
+import { resolveControllerRef } from '../common/resolve-controller-ref.js';
 import { ControllerHistory, revisionsToTruncate } from '../history/controller-history.js';
 import {
   applyRevision,
@@ -47,13 +48,8 @@ export interface StatefulSetSettings {
   workers?: number;
 }
 
-export interface StatefulSetControllerOptions {
-  client: KubeClient;
-  informers: SharedInformerFactory;
-  clock?: Clock;
-  logger?: Logger;
+export interface StatefulSetControllerOptions extends ControllerOptions<StatefulSetSettings> {
   recorder: EventRecorder;
-  settings?: StatefulSetSettings;
 }
 
 const APPS_V1 = 'apps/v1';
@@ -62,12 +58,7 @@ const DEFAULT_REVISION_HISTORY_LIMIT = 10;
 
 const asSet = (obj: KubeObject): StatefulSet => ({ ...obj, apiVersion: APPS_V1, kind: KIND }) as StatefulSet;
 
-export class StatefulSetController {
-  readonly queue: RateLimitingQueue<string>;
-  private readonly clock: Clock;
-  private readonly logger: Logger;
-  private readonly recorder: EventRecorder;
-  private readonly workers: number;
+export class StatefulSetController extends QueueController<EventRecorder> {
   private readonly sets: SharedInformer<KubeObject>;
   private readonly pods: SharedInformer<KubeObject>;
   private readonly revisions: SharedInformer<KubeObject>;
@@ -78,11 +69,7 @@ export class StatefulSetController {
   private readonly podControl: StatefulPodControl;
 
   constructor(opts: StatefulSetControllerOptions) {
-    this.clock = opts.clock ?? realClock;
-    this.logger = opts.logger ?? pino({ level: 'silent' });
-    this.recorder = opts.recorder;
-    this.workers = opts.settings?.workers ?? 5;
-    this.queue = new RateLimitingQueue<string>({ clock: this.clock });
+    super(opts, opts.settings?.workers ?? 5);
     this.setClient = opts.client.resource<StatefulSet>(APPS_V1, KIND);
     this.podClient = opts.client.resource<Pod>('v1', 'Pod');
     this.history = new ControllerHistory(opts.client);
@@ -93,11 +80,7 @@ export class StatefulSetController {
     this.claims = opts.informers.informerFor('v1', 'PersistentVolumeClaim');
     this.podControl = new StatefulPodControl(opts.client, this.claims.lister(), this.recorder);
 
-    this.sets.addEventHandler({
-      onAdd: (set) => this.enqueue(set),
-      onUpdate: (_old, set) => this.enqueue(set),
-      onDelete: (set) => this.enqueue(set),
-    });
+    this.enqueueOnEveryChange(this.sets);
     this.pods.addEventHandler({
       onAdd: (pod) => this.onPod(pod),
       onUpdate: (old, pod) => this.onPodUpdate(old, pod),
@@ -105,11 +88,8 @@ export class StatefulSetController {
     });
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    const synced = await Promise.all([this.sets, this.pods, this.revisions, this.claims].map((i) => i.waitForSync(signal)));
-    if (!synced.every(Boolean)) return;
-    this.logger.info('caches synced; syncing StatefulSets');
-    await runWorkers(this.queue, (key) => this.reconcile(key), { workers: this.workers, logger: this.logger, signal });
+  run(signal: AbortSignal): Promise<void> {
+    return this.runAfterSync(signal, [this.sets, this.pods, this.revisions, this.claims], 'caches synced; syncing StatefulSets');
   }
 
   /** sync one StatefulSet by key */
@@ -243,16 +223,9 @@ export class StatefulSetController {
     await this.setClient.updateStatus(body, { fieldManager: CONTROLLER_FIELD_MANAGER });
   }
 
-  private enqueue(obj: KubeObject): void {
-    this.queue.add(objectKey(obj));
-  }
-
   /** the set a pod's controllerRef names, if it is still that set (same uid) */
   private ownerOf(pod: KubeObject): KubeObject | undefined {
-    const ref = getControllerOf(pod);
-    if (!ref || ref.kind !== KIND) return undefined;
-    const set = this.sets.lister().get(ref.name, pod.metadata?.namespace);
-    return set?.metadata?.uid === ref.uid ? set : undefined;
+    return resolveControllerRef(this.sets.lister(), { kind: KIND }, pod.metadata?.namespace, getControllerOf(pod));
   }
 
   private onPod(pod: KubeObject): void {

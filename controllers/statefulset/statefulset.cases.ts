@@ -5,13 +5,11 @@
  * kube's event wording) and a steady state with no writes at all.
  */
 import t, { type Test } from 'tap';
-import { FakeClock } from '../../client/clock.js';
-import type { EventRecorder } from '../../client/events/types.js';
-import { SharedInformerFactory } from '../../client/informers/index.js';
 import type { KubeObject } from '../../client/types.js';
 import { newControllerRef } from '../common/controller-ref.js';
 import { formatTime } from '../common/time.js';
-import { FakeCluster } from '../common/testing/fake-cluster.js';
+import { startFakeController } from '../common/testing/controller-harness.js';
+import { editObject } from '../common/testing/edit-object.js';
 import { completeRollingUpdate, planStatefulSet, type PodAction } from './stateful-set-plan.js';
 import { StatefulSetController } from './stateful-set-controller.js';
 import { claimsFor, getOrdinal, identityMatches, newStatefulSetPod, parentNameAndOrdinal, podInOrdinalRange, storageMatches, type Pod, type StatefulSet } from './stateful-set-utils.js';
@@ -173,24 +171,13 @@ t.test('plan: a pending pod gets its missing claims', async (t) => {
 });
 
 async function harness(t: Test, objects: KubeObject[]) {
-  const clock = new FakeClock(NOW);
-  const fake = new FakeCluster();
-  fake.now = () => clock.now();
-  fake.seed(...objects);
-  const informers = new SharedInformerFactory(fake.client);
-  const events: string[] = [];
-  const recorder: EventRecorder = { event: (_obj, type, reason, message) => events.push(`${type} ${reason} ${message}`) };
-  const controller = new StatefulSetController({ client: fake.client, informers, recorder, clock });
-  const abort = new AbortController();
-  t.teardown(() => abort.abort());
-  informers.start(abort.signal);
-  await informers.waitForCacheSync(abort.signal);
+  const h = await startFakeController(t, { now: NOW, objects }, (env) => new StatefulSetController({ client: env.fake.client, informers: env.informers, recorder: env.recorder, clock: env.clock }));
+  const { fake } = h;
   const flush = async () => {
     // the API server's part: a new pod is Pending
     for (const p of fake.list<Pod>('v1', 'Pod', 'default')) if (!p.status?.phase) fake.set({ ...p, status: { phase: 'Pending' } });
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    await h.flush();
   };
-  const writes = () => fake.writes.map((w) => `${w.verb} ${w.kind}${w.subresource ? '/' + w.subresource : ''} ${w.name}`);
   /** the kubelet's part: every pod Running and Ready */
   const runAll = () => {
     for (const p of fake.list<Pod>('v1', 'Pod', 'default')) {
@@ -198,7 +185,23 @@ async function harness(t: Test, objects: KubeObject[]) {
       fake.set({ ...p, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: formatTime(NOW) }] } });
     }
   };
-  return { fake, controller, events, writes, flush, runAll };
+  /** every pod Running and Ready, synced until converged; then only what a further sync writes is recorded */
+  const converge = async () => {
+    runAll();
+    await flush();
+    await h.controller.reconcile(KEY);
+    await flush();
+    fake.clearWrites();
+    await h.controller.reconcile(KEY);
+  };
+  /** a user's edit of the set, seen by the cache; then one sync, whose writes alone are recorded */
+  const editAndSync = async (change: (set: StatefulSet) => void) => {
+    editObject<StatefulSet>(fake, 'apps/v1', 'StatefulSet', 'web', change);
+    await flush();
+    fake.clearWrites();
+    await h.controller.reconcile(KEY);
+  };
+  return { ...h, flush, runAll, converge, editAndSync };
 }
 
 t.test('reconcile: a revision, then pods one by one with claims, then steady state', async (t) => {
@@ -223,12 +226,7 @@ t.test('reconcile: a revision, then pods one by one with claims, then steady sta
   await h.controller.reconcile(KEY);
   t.same(h.writes(), ['create PersistentVolumeClaim data-web-1', 'create Pod web-1', 'updateStatus StatefulSet/status web'], 'web-1 after web-0 is ready');
 
-  h.runAll();
-  await h.flush();
-  await h.controller.reconcile(KEY);
-  await h.flush();
-  h.fake.clearWrites();
-  await h.controller.reconcile(KEY);
+  await h.converge();
   t.same(h.writes(), [], 'steady state: no writes');
   t.match(h.fake.get('apps/v1', 'StatefulSet', 'web', 'default')?.status, { replicas: 2, readyReplicas: 2, currentReplicas: 2, updatedReplicas: 2, availableReplicas: 2 });
 });
@@ -243,25 +241,17 @@ t.test('reconcile: a template change makes revision 2; rolling back renumbers re
   await h.flush();
   const first = h.fake.list('apps/v1', 'ControllerRevision', 'default')[0]!.metadata!.name!;
 
-  const changed = structuredClone(h.fake.get('apps/v1', 'StatefulSet', 'web', 'default')!) as StatefulSet;
-  changed.spec!.template.spec!.containers[0]!.image = 'nginx:2';
-  changed.metadata!.generation = 2;
-  h.fake.set(changed);
-  await h.flush();
-  h.fake.clearWrites();
-  await h.controller.reconcile(KEY);
+  await h.editAndSync((set) => {
+    set.spec!.template.spec!.containers[0]!.image = 'nginx:2';
+  });
   const revisions = h.fake.list<Record<string, any> & KubeObject>('apps/v1', 'ControllerRevision', 'default');
   t.same(revisions.map((r) => r.revision).sort(), [1, 2], 'two revisions');
   t.same(h.writes().slice(0, 2), [`create ControllerRevision ${revisions.find((r) => r.revision === 2)!.metadata!.name}`, 'delete Pod web-0'], 'the old pod goes for the update');
   t.match(h.events.at(-1), /^Normal SuccessfulDelete delete Pod web-0 in StatefulSet web successful$/);
 
-  const back = structuredClone(h.fake.get('apps/v1', 'StatefulSet', 'web', 'default')!) as StatefulSet;
-  back.spec!.template.spec!.containers[0]!.image = 'nginx:1';
-  back.metadata!.generation = 3;
-  h.fake.set(back);
-  await h.flush();
-  h.fake.clearWrites();
-  await h.controller.reconcile(KEY);
+  await h.editAndSync((set) => {
+    set.spec!.template.spec!.containers[0]!.image = 'nginx:1';
+  });
   t.equal(h.writes()[0], `update ControllerRevision ${first}`, 'the old revision is renumbered, not duplicated');
   t.equal((h.fake.get('apps/v1', 'ControllerRevision', first, 'default') as Record<string, any>).revision, 3);
 });
@@ -278,12 +268,7 @@ t.test('reconcile: Parallel creates every pod at once; whenDeleted=Delete makes 
   const claim = h.fake.get('v1', 'PersistentVolumeClaim', 'data-web-1', 'default');
   t.match(claim?.metadata?.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: 'uid-web' }], 'owned by the set');
   await h.flush();
-  h.runAll();
-  await h.flush();
-  await h.controller.reconcile(KEY);
-  await h.flush();
-  h.fake.clearWrites();
-  await h.controller.reconcile(KEY);
+  await h.converge();
   t.same(h.writes(), [], 'steady state: no writes');
 });
 

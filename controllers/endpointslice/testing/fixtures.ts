@@ -1,5 +1,6 @@
 /** Services, pods and nodes for the Endpoints and EndpointSlice controllers' tests. */
 import type { V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
+import { testPod } from '../../common/testing/objects.js';
 
 export const NOW = Date.parse('2026-01-01T00:00:00Z');
 export const at = (seconds: number) => new Date(NOW + seconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
@@ -46,16 +47,9 @@ export interface PodOpts {
 export function pod(name: string, o: PodOpts = {}): V1Pod {
   // tests that compare addresses pass `ip`; the default only has to be an address
   const ip = o.ip === null ? undefined : (o.ip ?? `10.244.0.${(name.charCodeAt(name.length - 1) % 250) + 1}`);
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace: 'default',
-      uid: `uid-${name}`,
-      labels: o.labels ?? { app: 'web' },
-      ...(o.terminating ? { deletionTimestamp: at(50) as unknown as Date } : {}),
-    },
+  return testPod<V1Pod>(name, {
+    labels: o.labels ?? { app: 'web' },
+    metadata: o.terminating ? { deletionTimestamp: at(50) } : {},
     spec: {
       nodeName: o.node ?? 'node-1',
       ...(o.hostname ? { hostname: o.hostname } : {}),
@@ -65,9 +59,9 @@ export function pod(name: string, o: PodOpts = {}): V1Pod {
     status: {
       phase: o.phase ?? 'Running',
       ...(ip ? { podIP: ip, podIPs: [{ ip }] } : {}),
-      conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True', lastTransitionTime: at(o.readySince ?? 10) as unknown as Date }],
+      conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True', lastTransitionTime: at(o.readySince ?? 10) }],
     },
-  };
+  });
 }
 
 export function node(name: string, zone?: string): V1Node {
