@@ -6,6 +6,10 @@
 import './cri/codec.cases.js';
 import './cri/conformance.cases.js';
 import './cri/socket-transport.cases.js';
+import './images/image-reference.cases.js';
+import './images/images.cases.js';
+import './images/manifest.cases.js';
+import './images/platform.cases.js';
 import './logs/container-log-manager.cases.js';
 import './logs/read-container-log.cases.js';
 import './node/node-agent.cases.js';
