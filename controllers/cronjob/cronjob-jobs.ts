@@ -8,7 +8,7 @@
  */
 import type { V1CronJob, V1Job, V1ObjectReference } from '@kubernetes/client-node';
 import type { OwnerReference } from '../common/controller-ref.js';
-import { timeOf } from '../common/time.js';
+import { formatTime, timeOf } from '../common/time.js';
 
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 
@@ -18,7 +18,7 @@ export const jobNameFor = (cronJobName: string, scheduledMs: number): string => 
 /** RFC 3339 with the zone's offset (Go's time.Format(time.RFC3339) of t.In(zone)); UTC → `Z` */
 export function formatInZone(ms: number, zone?: string): string {
   const utc = new Date(Math.floor(ms / 1000) * 1000);
-  if (!zone || zone === 'UTC') return utc.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (!zone || zone === 'UTC') return formatTime(utc.getTime());
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'longOffset' })
       .formatToParts(utc)

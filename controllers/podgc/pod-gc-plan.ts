@@ -15,14 +15,16 @@
  */
 import type { V1Node, V1Pod, V1PodCondition } from '@kubernetes/client-node';
 import { timeOf } from '../common/time.js';
+import { isPodTerminal } from '../common/pod-status.js';
 
 export const OUT_OF_SERVICE_TAINT = 'node.kubernetes.io/out-of-service';
 
 /**
- * Succeeded or Failed. kube counts every phase but Pending/Running/Unknown; a pod without a
- * phase yet is not finished here (k8ts may list one before its status is written).
+ * Succeeded or Failed (common/pod-status.ts). kube counts every phase but
+ * Pending/Running/Unknown; a pod without a phase yet is not finished here (k8ts may list one
+ * before its status is written).
  */
-export const isPodTerminated = (pod: V1Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+export const isPodTerminated = isPodTerminal;
 
 const isEvicted = (pod: V1Pod) => pod.status?.phase === 'Failed' && pod.status.reason === 'Evicted';
 
