@@ -52,8 +52,33 @@ export interface DNSConfig {
   options: string[];
 }
 
+/** CRI's NamespaceMode: POD shares the pod's namespace, NODE the host's (hostNetwork, hostPID, hostIPC) */
+export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
+
+export interface NamespaceOption {
+  network: NamespaceMode;
+  pid: NamespaceMode;
+  ipc: NamespaceMode;
+}
+
+/** CRI's SecurityProfile (seccomp): RuntimeDefault, Unconfined, or a Localhost file */
+export interface SecurityProfile {
+  profileType: 'RuntimeDefault' | 'Unconfined' | 'Localhost';
+  localhostRef: string;
+}
+
+export interface LinuxSandboxSecurityContext {
+  namespaceOptions?: NamespaceOption;
+  runAsUser?: { value: number };
+  runAsGroup?: { value: number };
+  supplementalGroups: number[];
+  privileged?: boolean;
+  seccomp?: SecurityProfile;
+}
+
 export interface LinuxPodSandboxConfig {
   cgroupParent: string;
+  securityContext?: LinuxSandboxSecurityContext;
   sysctls: Record<string, string>;
 }
 
@@ -137,9 +162,32 @@ export interface LinuxContainerResources {
   cpusetMems: string;
 }
 
+export interface Capability {
+  /** capability names without the CAP_ prefix, as the pod spec writes them ('NET_ADMIN'); 'ALL' allowed */
+  addCapabilities: string[];
+  dropCapabilities: string[];
+}
+
+export interface LinuxContainerSecurityContext {
+  capabilities?: Capability;
+  privileged?: boolean;
+  namespaceOptions?: NamespaceOption;
+  runAsUser?: { value: number };
+  /** the image's non-numeric USER, when runAsUser is not set (the runtime resolves it in /etc/passwd) */
+  runAsUsername?: string;
+  readonlyRootfs?: boolean;
+  supplementalGroups?: number[];
+  /** allowPrivilegeEscalation: false */
+  noNewPrivs?: boolean;
+  runAsGroup?: { value: number };
+  maskedPaths?: string[];
+  readonlyPaths?: string[];
+  seccomp?: SecurityProfile;
+}
+
 export interface LinuxContainerConfig {
   resources?: LinuxContainerResources;
-  securityContext?: { runAsUser?: { value: number }; runAsGroup?: { value: number }; readonlyRootfs?: boolean; privileged?: boolean };
+  securityContext?: LinuxContainerSecurityContext;
 }
 
 export interface ContainerConfig {
@@ -266,6 +314,10 @@ export interface Image {
   repoTags: string[];
   repoDigests: string[];
   size: number;
+  /** the image config's USER when numeric (the kubelet checks runAsNonRoot against it) */
+  uid?: { value: number };
+  /** the image config's USER when not numeric */
+  username?: string;
   spec?: ImageSpec;
   pinned: boolean;
 }

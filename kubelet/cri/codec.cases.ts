@@ -38,7 +38,19 @@ const containerConfig: ContainerConfig = {
   tty: true,
   linux: {
     resources: { cpuPeriod: 100000, cpuQuota: 50000, cpuShares: 512, memoryLimitInBytes: 128 * 1024 * 1024, oomScoreAdj: -997, cpusetCpus: '0-1', cpusetMems: '0' },
-    securityContext: { runAsUser: { value: 1000 }, runAsGroup: { value: 1000 }, readonlyRootfs: true, privileged: false },
+    securityContext: {
+      runAsUser: { value: 1000 },
+      runAsGroup: { value: 1000 },
+      readonlyRootfs: true,
+      privileged: false,
+      capabilities: { addCapabilities: ['NET_ADMIN'], dropCapabilities: ['ALL'] },
+      namespaceOptions: { network: 'POD', pid: 'CONTAINER', ipc: 'NODE' },
+      supplementalGroups: [2000],
+      noNewPrivs: true,
+      maskedPaths: ['/proc/kcore'],
+      readonlyPaths: ['/proc/sys'],
+      seccomp: { profileType: 'RuntimeDefault', localhostRef: '' },
+    },
   },
 };
 const fsUsage: FilesystemUsage = { timestamp: NOW, fsId: { mountpoint: '/var/lib/k8ts' }, usedBytes: { value: 4096 }, inodesUsed: { value: 12 } };
