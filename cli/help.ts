@@ -7,6 +7,8 @@ Usage:
   k8ts up [flags]     run a cluster in the foreground (see k8ts up --help)
   k8ts runtime --socket PATH [flags]
                       serve a container runtime on a unix socket (see k8ts runtime --help)
+  k8ts image import FILE | ls
+                      load an image archive into DATA_DIR/images, or list it (see k8ts image --help)
   k8ts --help         show this help
   k8ts --version      print the version
 `;

@@ -60,6 +60,11 @@ async function main(argv: string[]): Promise<void> {
     const { runRuntimeCommand } = await import('./runtime-command.js');
     return runRuntimeCommand(argv.slice(1));
   }
+  if (argv[0] === 'image') {
+    // its own flags and help (cli/image-command.ts); loaded only when asked for
+    const { runImageCommand } = await import('./image-command.js');
+    return runImageCommand(argv.slice(1));
+  }
   const command = parseCommandLine(argv);
   switch (command.kind) {
     case 'help':

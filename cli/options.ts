@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../client/clock.js';
+import type { RuncRuntimeSettings } from '../kubelet/runtime/runc/settings.js';
 import type { KubeletSettings } from '../kubelet/settings.js';
 import type { ControllerSettings } from './start-controllers.js';
 import type { SchedulerSettings } from './start-scheduler.js';
@@ -60,6 +61,8 @@ export interface ClusterOptions {
   logger?: Logger;
   /** embedders and tests: kubelet timings (heartbeats, backoffs, log rotation) instead of kube's defaults */
   kubelet?: Partial<KubeletSettings>;
+  /** embedders and tests: the runc runtime's timings and limits */
+  runc?: Partial<RuncRuntimeSettings>;
   /** embedders and tests: the clock kubelets run on (default the real one) */
   clock?: Clock;
   /** tests: keep at least this much store history before compacting (default 5 minutes), to provoke 410 Gone */
@@ -71,7 +74,7 @@ export interface ClusterOptions {
 }
 
 /** Options only code can pass (objects, not flags); DEFAULTS and FLAGS leave them out. */
-export type EmbedderOnlyOption = 'logger' | 'kubelet' | 'clock' | 'storeCompactionWindowMs' | 'scheduler' | 'controllers';
+export type EmbedderOnlyOption = 'logger' | 'kubelet' | 'runc' | 'clock' | 'storeCompactionWindowMs' | 'scheduler' | 'controllers';
 
 export interface ResolvedClusterOptions {
   dataDir: string;

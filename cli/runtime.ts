@@ -1,10 +1,10 @@
 /**
  * Which container runtime the kubelets will use. `auto` picks runc only when it can
- * work: the runc runtime is part of this build, the runc binary is on PATH and we are
- * root (runc, overlay mounts and network namespaces all need root). Otherwise the
+ * work: runc and conmon are on PATH, the CNI plugins are installed and we are root (runc,
+ * overlay mounts and network namespaces all need root). Otherwise the
  * simulated runtime, said clearly in the log and on every Node.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { RuntimeChoice } from './options.js';
 
@@ -33,24 +33,41 @@ export function findOnPath(name: string, path = process.env.PATH ?? ''): string 
 
 export interface RuntimeEnv {
   runcPath: string | undefined;
+  /** conmon, the per-container monitor (exit codes, logs); absent = not checked */
+  conmonPath?: string | undefined;
+  /** whether the CNI plugins are installed; absent = not checked */
+  cniPlugins?: boolean;
   uid: number | undefined;
   /** whether this build has the runc runtime (kubelet/runtime/runc/) */
   runcRuntimeBuilt: boolean;
 }
 
-/** The runc runtime is a later issue; until it lands every node runs the simulated runtime. */
-export const RUNC_RUNTIME_BUILT = false;
+/** The runc runtime (kubelet/runtime/runc/) is part of this build. */
+export const RUNC_RUNTIME_BUILT = true;
 
-export const hostRuntimeEnv = (): RuntimeEnv => ({ runcPath: findOnPath('runc'), uid: process.getuid?.(), runcRuntimeBuilt: RUNC_RUNTIME_BUILT });
+/** CNI's bridge plugin, from Debian's containernetworking-plugins */
+export const CNI_BRIDGE_PLUGIN = '/usr/lib/cni/bridge';
+
+export const hostRuntimeEnv = (): RuntimeEnv => ({
+  runcPath: findOnPath('runc'),
+  conmonPath: findOnPath('conmon'),
+  cniPlugins: existsSync(CNI_BRIDGE_PLUGIN),
+  uid: process.getuid?.(),
+  runcRuntimeBuilt: RUNC_RUNTIME_BUILT,
+});
 
 export function resolveRuntime(choice: RuntimeChoice, env: RuntimeEnv = hostRuntimeEnv()): RuntimeResolution {
   const problem = !env.runcRuntimeBuilt
     ? 'the runc runtime is not part of this build yet'
     : env.runcPath === undefined
       ? 'runc is not on PATH'
-      : env.uid !== 0
-        ? `not running as root (uid ${env.uid ?? 'unknown'})`
-        : undefined;
+      : 'conmonPath' in env && env.conmonPath === undefined
+        ? 'conmon is not on PATH'
+        : env.cniPlugins === false
+          ? `the CNI plugins are not installed (${CNI_BRIDGE_PLUGIN})`
+          : env.uid !== 0
+            ? `not running as root (uid ${env.uid ?? 'unknown'})`
+            : undefined;
   if (choice === 'simulated') return { runtime: 'simulated', reason: '--runtime simulated' };
   if (choice === 'runc') {
     return problem === undefined

@@ -20,7 +20,7 @@ async function tempDir(t: T): Promise<string> {
 
 /** A cluster on a free port; stopped (before its dir is removed) when the test ends. */
 async function start(t: T, dataDir: string, extra: ClusterOptions = {}): Promise<Cluster> {
-  const cluster = await startCluster({ dataDir, port: 0, logLevel: 'silent', ...extra });
+  const cluster = await startCluster({ dataDir, port: 0, logLevel: 'silent', runtime: 'simulated', ...extra });
   t.teardown(() => cluster.stop());
   return cluster;
 }

@@ -215,6 +215,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         clusterId,
         runtime,
         ...(options.kubelet && { settings: options.kubelet }),
+        ...(options.runc && { runcSettings: options.runc }),
         ...(options.clock && { clock: options.clock }),
         log,
       }),

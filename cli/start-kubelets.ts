@@ -11,6 +11,9 @@ import { kubeVersionInfo } from '../apiserver/version.js';
 import type { Clock } from '../client/clock.js';
 import { createClient } from '../client/create-client.js';
 import { startKubelet, type Kubelet } from '../kubelet/kubelet.js';
+import { imageStoreDir } from '../kubelet/images/image-names.js';
+import { createRuncRuntime } from '../kubelet/runtime/runc/index.js';
+import type { RuncRuntimeSettings } from '../kubelet/runtime/runc/settings.js';
 import { createSimulatedRuntime } from '../kubelet/runtime/simulated/index.js';
 import type { KubeletSettings } from '../kubelet/settings.js';
 import { formatIpv4 } from './cidr.js';
@@ -28,6 +31,8 @@ export interface KubeletsInput {
   clusterId: string;
   runtime: RuntimeResolution;
   settings?: Partial<KubeletSettings>;
+  /** the runc runtime's timings (tests shorten them) */
+  runcSettings?: Partial<RuncRuntimeSettings>;
   clock?: Clock;
   log: Logger;
 }
@@ -46,8 +51,8 @@ const nodeAddress = (address: string) => (address === '0.0.0.0' || address === '
 export async function startKubelets(input: KubeletsInput): Promise<{ kubelets: Kubelet[]; stop(): Promise<void> }> {
   const { options: o, pki, runtime } = input;
   if (o.nodes === 0) return { kubelets: [], stop: async () => undefined };
-  if (runtime.runtime === 'runc') {
-    throw new StartupError(`--runtime runc: ${runtime.warning ?? 'the runc runtime is not available'}; use --runtime simulated (or auto)`);
+  if (runtime.runtime === 'runc' && runtime.warning) {
+    throw new StartupError(`--runtime runc: ${runtime.warning}; use --runtime simulated (or auto)`);
   }
   const kubeletVersion = kubeVersionInfo().gitVersion;
   const started: Kubelet[] = [];
@@ -69,13 +74,27 @@ export async function startKubelets(input: KubeletsInput): Promise<{ kubelets: K
         const client = createClient({ server: input.url, ca: pki.ca.cert, cert: credentials.cert, key: credentials.key });
         clients.push(client);
         const podCIDR = nodePodCIDR(o.podCIDR, index + 1);
-        const nodeRuntime = createSimulatedRuntime({ podCIDR, ...(input.clock && { clock: input.clock }), logger: input.log, nodeName: name });
+        const nodeRuntime =
+          runtime.runtime === 'runc'
+            ? await createRuncRuntime({
+                clusterId: input.clusterId,
+                nodeName: name,
+                stateDir: join(o.dataDir, 'nodes', name, 'runtime'),
+                imageDir: imageStoreDir(o.dataDir),
+                podCIDR,
+                ...(input.runcSettings && { settings: input.runcSettings }),
+                logger: input.log,
+              }).catch((err: Error) => {
+                throw new StartupError(`node ${name}: the runc runtime cannot start: ${err.message}`);
+              })
+            : createSimulatedRuntime({ podCIDR, ...(input.clock && { clock: input.clock }), logger: input.log, nodeName: name });
         runtimes.push(nodeRuntime);
         const kubelet = await startKubelet({
           nodeName: name,
           client,
           runtime: nodeRuntime,
-          runtimeName: 'sim',
+          runtimeName: runtime.runtime === 'runc' ? 'runc' : 'sim',
+          hostVolumes: runtime.runtime === 'runc',
           dataDir: join(o.dataDir, 'nodes', name),
           address: nodeAddress(o.address),
           tls: { cert: serving.cert, key: serving.key, clientCA: pki.ca.cert },
@@ -84,7 +103,7 @@ export async function startKubelets(input: KubeletsInput): Promise<{ kubelets: K
           kubeletVersion,
           machineID: nodeHash(input.clusterId, name),
           systemUUID: nodeHash(input.clusterId, name, 'uuid').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
-          extraLabels: { 'k8ts.io/runtime': 'simulated' },
+          extraLabels: { 'k8ts.io/runtime': runtime.runtime },
           ...(input.settings && { settings: input.settings }),
           ...(input.clock && { clock: input.clock }),
           logger: input.log.child({ component: 'kubelet' }),
@@ -96,6 +115,6 @@ export async function startKubelets(input: KubeletsInput): Promise<{ kubelets: K
     await stop();
     throw err;
   }
-  input.log.info(`nodes: ${o.nodes} kubelet(s) on the simulated runtime (${runtime.reason}), pod CIDRs ${nodePodCIDR(o.podCIDR, 1)}…`);
+  input.log.info(`nodes: ${o.nodes} kubelet(s) on the ${runtime.runtime} runtime (${runtime.reason}), pod CIDRs ${nodePodCIDR(o.podCIDR, 1)}…`);
   return { kubelets: started, stop };
 }

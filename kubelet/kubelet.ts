@@ -10,6 +10,7 @@
  * containers (as a real kubelet restart does not): the runtime owns them.
  */
 import type { V1Pod } from '@kubernetes/client-node';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { realClock, type Clock } from '../client/clock.js';
 import { createEventRecorder } from '../client/events/create-event-recorder.js';
@@ -47,6 +48,11 @@ export interface KubeletOptions {
   /** labels beyond kube's well-known ones */
   extraLabels?: Record<string, string>;
   settings?: Partial<KubeletSettings>;
+  /**
+   * set up pod volumes on the host (DATA_DIR/pods/<uid>/volumes): for runtimes that run real
+   * containers; the simulated runtime ignores mounts, so its nodes skip the host work
+   */
+  hostVolumes?: boolean;
   clock?: Clock;
   logger: Logger;
 }
@@ -89,6 +95,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       clock,
       settings,
       logRoot: opts.dataDir,
+      ...(opts.hostVolumes ? { volumeRoot: join(opts.dataDir, 'pods') } : {}),
       hostIP: opts.address,
       createProber: createProberManager,
       computeStatus: computePodStatus,

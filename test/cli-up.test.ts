@@ -69,7 +69,7 @@ async function waitForKubeconfig(run: Run, dir: string): Promise<string> {
 /** A running `k8ts up` on a fresh dir and a free port, with its server URL and CA. */
 async function up(t: T) {
   const dir = await tempDir(t);
-  const run = k8ts(t, 'up', '--port', '0', '--data-dir', dir, '--store', 'level');
+  const run = k8ts(t, 'up', '--port', '0', '--data-dir', dir, '--store', 'level', '--runtime', 'simulated');
   const config = parse(await waitForKubeconfig(run, dir));
   const url: string = config.clusters[0].cluster.server;
   const ca = Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString('utf8');
@@ -98,7 +98,7 @@ t.test('up serves, refuses a second up on its dir, and exits 0 on SIGTERM', asyn
   t.match(run.stdout(), /nodes: 1 kubelet\(s\) on the simulated runtime/);
   t.ok(existsSync(join(dir, 'k8ts.lock')));
 
-  const second = k8ts(t, 'up', '--port', '0', '--data-dir', dir);
+  const second = k8ts(t, 'up', '--port', '0', '--data-dir', dir, '--runtime', 'simulated');
   const secondExit = await second.exit;
   t.not(secondExit.code, 0);
   oneLine(t, second.stderr(), new RegExp(`^k8ts: data dir .* is in use by another k8ts \\(pid ${run.child.pid}\\)$`));
@@ -117,7 +117,7 @@ t.test('a port in use: non-zero exit, one line', async (t) => {
   const port = (blocker.address() as AddressInfo).port;
 
   const dir = await tempDir(t);
-  const run = k8ts(t, 'up', '--port', String(port), '--data-dir', dir, '--store', 'memory');
+  const run = k8ts(t, 'up', '--port', String(port), '--data-dir', dir, '--store', 'memory', '--runtime', 'simulated');
   t.not((await run.exit).code, 0);
   oneLine(t, run.stderr(), new RegExp(`^k8ts: cannot listen on 127\\.0\\.0\\.1:${port}: address already in use$`));
   t.notOk(existsSync(join(dir, 'k8ts.lock')), 'lock released');

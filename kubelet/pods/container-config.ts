@@ -1,6 +1,7 @@
 /**
- * The ContainerConfig for one container instance: command/args/workingDir/env from the
- * spec, the kubelet's labels and annotations (restart count, termination message path and
+ * The ContainerConfig for one container instance: command/args ($(VAR) expanded against the
+ * container's env, computed beforehand by container-env.ts) and workingDir from the spec, the
+ * volume mounts and the security context (security-context.ts) handed in, the kubelet's labels and annotations (restart count, termination message path and
  * policy, container type), the CRI log path <name>/<attempt>.log, the termination-log
  * file mounted at terminationMessagePath, and Linux resources from the limits (CPU quota
  * over a 100 ms period, shares from the request, memory limit).
@@ -8,7 +9,7 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { ContainerConfig, KeyValue, LinuxContainerResources } from '../cri/api.js';
+import type { ContainerConfig, KeyValue, LinuxContainerResources, LinuxContainerSecurityContext, Mount } from '../cri/api.js';
 import {
   CONTAINER_HASH_ANNOTATION,
   CONTAINER_RESTART_COUNT_ANNOTATION,
@@ -21,6 +22,7 @@ import {
 } from '../cri/labels.js';
 import { containerLogPath } from '../logs/log-paths.js';
 import { parseQuantity } from '../../client/quantity.js';
+import { expandCommandAndArgs } from './container-env.js';
 import { podIdentity } from './sandbox-config.js';
 
 export const DEFAULT_TERMINATION_MESSAGE_PATH = '/dev/termination-log';
@@ -44,8 +46,11 @@ export interface ContainerConfigInput {
   attempt: number;
   /** the host path of the termination-log file (already created) */
   terminationLogHostPath: string;
-  podIP?: string;
-  hostIP: string;
+  /** the container's environment (makeEnvironmentVariables) */
+  envs: KeyValue[];
+  /** volume mounts, after the termination-log mount */
+  mounts?: Mount[];
+  securityContext?: LinuxContainerSecurityContext;
 }
 
 export function buildContainerConfig(input: ContainerConfigInput): ContainerConfig {
@@ -62,21 +67,26 @@ export function buildContainerConfig(input: ContainerConfigInput): ContainerConf
   const grace = pod.spec?.terminationGracePeriodSeconds;
   if (grace !== undefined) annotations[POD_TERMINATION_GRACE_PERIOD_ANNOTATION] = String(grace);
   const resources = linuxResources(container);
+  const { command, args } = expandCommandAndArgs(container, input.envs);
+  const linux = {
+    ...(resources ? { resources } : {}),
+    ...(input.securityContext ? { securityContext: input.securityContext } : {}),
+  };
   return {
     metadata: { name: container.name, attempt },
     image: { image: container.image ?? '' },
-    command: container.command ?? [],
-    args: container.args ?? [],
+    command,
+    args,
     workingDir: container.workingDir ?? '',
-    envs: containerEnv(pod, container, input.podIP, input.hostIP),
-    mounts: [{ containerPath: terminationMessagePath, hostPath: input.terminationLogHostPath, readonly: false }],
+    envs: input.envs,
+    mounts: [{ containerPath: terminationMessagePath, hostPath: input.terminationLogHostPath, readonly: false }, ...(input.mounts ?? [])],
     labels: containerLabels(id, container.name),
     annotations,
     logPath: containerLogPath(container.name, attempt),
     stdin: container.stdin ?? false,
     stdinOnce: container.stdinOnce ?? false,
     tty: container.tty ?? false,
-    ...(resources ? { linux: { resources } } : {}),
+    ...(Object.keys(linux).length > 0 ? { linux } : {}),
   };
 }
 
@@ -87,45 +97,6 @@ export function buildContainerConfig(input: ContainerConfigInput): ContainerConf
  * and stays stable when the API server adds defaults.
  */
 export const containerHash = (container: V1Container): string => createHash('sha256').update(container.image ?? '').digest('hex').slice(0, 8);
-
-/** env values, with the simple downward-API fieldRefs resolved; other valueFrom sources are skipped */
-export function containerEnv(pod: V1Pod, container: V1Container, podIP: string | undefined, hostIP: string): KeyValue[] {
-  const envs: KeyValue[] = [];
-  for (const env of container.env ?? []) {
-    if (env.value !== undefined || !env.valueFrom) {
-      envs.push({ key: env.name, value: env.value ?? '' });
-      continue;
-    }
-    const fieldPath = env.valueFrom.fieldRef?.fieldPath;
-    const value = fieldPath ? podField(pod, fieldPath, podIP, hostIP) : undefined;
-    if (value !== undefined) envs.push({ key: env.name, value });
-  }
-  return envs;
-}
-
-function podField(pod: V1Pod, fieldPath: string, podIP: string | undefined, hostIP: string): string | undefined {
-  switch (fieldPath) {
-    case 'metadata.name':
-      return pod.metadata?.name ?? '';
-    case 'metadata.namespace':
-      return pod.metadata?.namespace ?? '';
-    case 'metadata.uid':
-      return pod.metadata?.uid ?? '';
-    case 'spec.nodeName':
-      return pod.spec?.nodeName ?? '';
-    case 'spec.serviceAccountName':
-      return pod.spec?.serviceAccountName ?? '';
-    case 'status.podIP':
-      return podIP ?? '';
-    case 'status.hostIP':
-      return hostIP;
-    default: {
-      const label = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(fieldPath);
-      if (label) return (label[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations)?.[label[2]!] ?? '';
-      return undefined;
-    }
-  }
-}
 
 function linuxResources(container: V1Container): LinuxContainerResources | undefined {
   const limits = container.resources?.limits ?? {};

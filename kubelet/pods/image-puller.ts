@@ -7,11 +7,14 @@
  *   a failed pull         → Warning Failed 'Failed to pull image "x": …', waiting ErrImagePull,
  *                           and a per (pod uid, image) backoff; while it lasts, no pull:
  *                           Normal BackOff 'Back-off pulling image "x"', waiting ImagePullBackOff.
+ * With credentials from the pod's imagePullSecrets (pull-secrets.ts) the pull is tried with
+ * each matching one in turn until one works, as kube does; with none, anonymously. When all
+ * fail the message is kube's aggregate: the one error, or `[e1, e2]`.
  */
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import type { Clock } from '../../client/clock.js';
 import type { EventRecorder } from '../../client/events/types.js';
-import type { ImageService, PodSandboxConfig } from '../cri/api.js';
+import type { AuthConfig, ImageService, PodSandboxConfig } from '../cri/api.js';
 import type { WaitingReason } from '../status/types.js';
 import { errorMessage } from './api-error-code.js';
 import type { Backoff } from './crash-backoff.js';
@@ -28,6 +31,8 @@ export interface ImagePullerDeps {
   recorder: EventRecorder;
   clock: Clock;
   backoff: Backoff;
+  /** the registry credentials for the pod's image (imagePullSecrets); none → anonymous */
+  pullCredentials?: (pod: V1Pod, image: string) => Promise<AuthConfig[]>;
 }
 
 /** kube's default: Always for ":latest" or an untagged image, IfNotPresent otherwise */
@@ -72,7 +77,8 @@ export async function ensureImage(deps: ImagePullerDeps, pod: V1Pod, container: 
   event('Normal', 'Pulling', `Pulling image "${image}"`);
   const started = deps.clock.now();
   try {
-    const { imageRef } = await deps.images.pullImage({ image: { image }, sandboxConfig });
+    const credentials = deps.pullCredentials ? await deps.pullCredentials(pod, image) : [];
+    const imageRef = await pullWithCredentials(deps.images, image, sandboxConfig, credentials);
     const took = formatGoDuration(deps.clock.now() - started);
     const size = (await deps.images.imageStatus({ image: { image }, verbose: false }).catch(() => undefined))?.image?.size ?? 0;
     event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${size} bytes.`);
@@ -86,4 +92,29 @@ export async function ensureImage(deps: ImagePullerDeps, pod: V1Pod, container: 
     // no retryAtMs: the worker re-syncs soon after an error, finds the backoff and reports ImagePullBackOff
     return { ok: false, waiting: { reason: 'ErrImagePull', message } };
   }
+}
+
+/** kube's pullImage loop: anonymous without credentials, else each credential until one works */
+export async function pullWithCredentials(
+  images: Pick<ImageService, 'pullImage'>,
+  image: string,
+  sandboxConfig: PodSandboxConfig,
+  credentials: AuthConfig[],
+): Promise<string> {
+  if (credentials.length === 0) return (await images.pullImage({ image: { image }, sandboxConfig })).imageRef;
+  const errors: unknown[] = [];
+  const messages: string[] = [];
+  for (const auth of credentials) {
+    try {
+      return (await images.pullImage({ image: { image }, auth, sandboxConfig })).imageRef;
+    } catch (err) {
+      const message = errorMessage(err);
+      if (!messages.includes(message)) {
+        messages.push(message);
+        errors.push(err);
+      }
+    }
+  }
+  // one distinct failure keeps its own error (and CriError code); several make kube's aggregate
+  throw messages.length === 1 ? errors[0] : new Error(`[${messages.join(', ')}]`);
 }

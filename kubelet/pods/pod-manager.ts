@@ -21,6 +21,8 @@ import { CONTAINER_NAME_LABEL, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABE
 import type { CreateProberManager } from '../prober/types.js';
 import type { KubeletSettings } from '../settings.js';
 import type { ComputePodStatus } from '../status/types.js';
+import { createPodVolumes } from '../volumes/pod-volumes.js';
+import type { TokenRefreshSettings } from '../volumes/service-account-token.js';
 import { Backoff } from './crash-backoff.js';
 import { Pleg } from './pleg.js';
 import { PodWorker } from './pod-worker.js';
@@ -43,6 +45,13 @@ export interface PodManagerOptions {
   createProber: CreateProberManager;
   computeStatus: ComputePodStatus;
   logger: Logger;
+  /**
+   * <kubelet data dir>/pods: when given, the pods' volumes are set up on the host there
+   * (runtimes with real containers); without it volumes are not materialized (simulated)
+   */
+  volumeRoot?: string;
+  /** bound service account token refresh timing (kube's defaults otherwise) */
+  volumeTokenRefresh?: Partial<TokenRefreshSettings>;
 }
 
 export interface FoundContainer {
@@ -95,6 +104,16 @@ export function createPodManager(opts: PodManagerOptions): PodManagerWithInterna
     imageBackoff: new Backoff(clock, settings.crashLoopBackoffInitialMs, settings.crashLoopBackoffMaxMs, settings.crashLoopBackoffResetMs),
     logger,
   };
+  if (opts.volumeRoot !== undefined) {
+    deps.volumes = createPodVolumes({
+      rootDir: opts.volumeRoot,
+      client: opts.client,
+      clock,
+      nodeName: opts.nodeName,
+      logger: logger.child({ component: 'volumes' }),
+      ...(opts.volumeTokenRefresh ? { tokenRefresh: opts.volumeTokenRefresh } : {}),
+    });
+  }
 
   const syncPod = (record: PodRecord): Promise<SyncResult> => {
     if (record.deleted) return removePod(deps, record);
@@ -166,6 +185,8 @@ export function createPodManager(opts: PodManagerOptions): PodManagerWithInterna
       await pleg.stop();
       await Promise.all([...entries.values()].map((e) => e.worker.stop()));
       prober.stop();
+      // timers only: volumes stay mounted for the pods a restarted kubelet adopts
+      await deps.volumes?.close();
     },
 
     async findContainer(namespace, podName, containerName, previous) {

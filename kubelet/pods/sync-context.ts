@@ -14,6 +14,7 @@ import type { Runtime } from '../cri/api.js';
 import type { ProberManager } from '../prober/types.js';
 import type { KubeletSettings } from '../settings.js';
 import type { ComputePodStatus } from '../status/types.js';
+import type { PodVolumes } from '../volumes/types.js';
 import type { Backoff } from './crash-backoff.js';
 
 export interface SyncDeps {
@@ -33,6 +34,8 @@ export interface SyncDeps {
   /** ImagePullBackOff, keyed `<pod uid>/<image>` */
   imageBackoff: Backoff;
   logger: Logger;
+  /** the pods' volumes on the host; absent for runtimes without a filesystem (simulated) */
+  volumes?: PodVolumes;
 }
 
 export interface PodRecord {
@@ -58,6 +61,12 @@ export interface PodRecord {
   terminated: boolean;
   /** the pod object is gone from the API (podDeleted) */
   deleted: boolean;
+  /**
+   * every volume was set up once: later refresh failures (a configMap deleted under a
+   * running pod) are reported but no longer hold the containers back, as in kube, whose
+   * volume manager waits only for volumes not mounted yet
+   */
+  volumesMounted?: boolean;
 }
 
 /** what one sync asks of the worker afterwards */

@@ -3,6 +3,8 @@
  * computePodActions + SyncPod, level-based — read what the runtime has, make it match the
  * spec, report the status.
  *
+ *   0. the volumes are set up (and configMap/secret/token contents refreshed); until every
+ *      volume was mounted once nothing else runs (FailedMount, containers ContainerCreating)
  *   1. a ready sandbox (adopted by pod uid label, else created; a dead one is replaced
  *      with attempt + 1 and its containers stopped)
  *   2. prober bookkeeping; containers whose liveness (or startup) probe failed are killed
@@ -22,6 +24,7 @@ import { rm } from 'node:fs/promises';
 import type { ContainerStatus, PodSandbox } from '../cri/api.js';
 import { CONTAINER_HASH_ANNOTATION, type ContainerType } from '../cri/labels.js';
 import type { WaitingReason } from '../status/types.js';
+import { VolumeSetUpError } from '../volumes/types.js';
 import { errorMessage } from './api-error-code.js';
 import { containerHash, terminationLogPath } from './container-config.js';
 import { formatGoDuration } from './go-duration.js';
@@ -65,6 +68,11 @@ class LivePodSync {
     this.runtimePod = await readRuntimePod(this.deps.runtime, this.record.uid);
     if (!this.record.terminal && TERMINAL_PHASES.has(this.pod.status?.phase ?? '')) this.record.terminal = true;
     if (this.record.terminal) return this.syncTerminal();
+    if (!(await this.mountVolumes())) {
+      // kube: the containers wait in ContainerCreating until every volume is mounted
+      await this.reportStatus();
+      return this.result.build();
+    }
 
     const sandbox = await this.ensureSandbox();
     if (sandbox) {
@@ -127,6 +135,29 @@ class LivePodSync {
     if (!this.changed) return;
     this.runtimePod = await readRuntimePod(this.deps.runtime, this.record.uid);
     this.changed = false;
+  }
+
+  // ---- 0. volumes --------------------------------------------------------------------------
+
+  /**
+   * Set up (and refresh) the pod's volumes before anything runs. A failure is a FailedMount
+   * event per volume and a retry soon; it holds the pod back only until every volume was
+   * mounted once.
+   */
+  private async mountVolumes(): Promise<boolean> {
+    const { volumes } = this.deps;
+    if (!volumes) return true;
+    try {
+      await volumes.setUp(this.pod);
+      this.record.volumesMounted = true;
+      return true;
+    } catch (err) {
+      const messages = err instanceof VolumeSetUpError ? err.messages : [errorMessage(err)];
+      for (const message of messages) this.deps.recorder.event(podReference(this.pod), 'Warning', 'FailedMount', message);
+      this.deps.logger.warn({ pod: formatPod(this.pod), err: errorMessage(err) }, 'volume set-up failed');
+      this.result.retry();
+      return this.record.volumesMounted === true;
+    }
   }
 
   // ---- 1. sandbox -------------------------------------------------------------------------

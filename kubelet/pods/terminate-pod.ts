@@ -9,7 +9,8 @@
  * failed precondition mean it is already gone), and the sandbox is removed.
  *
  * removePod is the hard path for a pod already gone from the API: everything is killed at
- * once, the sandbox removed, and the pod's files (termination logs, container logs) deleted.
+ * once, the sandbox removed, the volumes torn down (tmpfs unmounted) and the pod's files
+ * (termination logs, container logs) deleted.
  */
 import { rm } from 'node:fs/promises';
 import type { ContainerStatus } from '../cri/api.js';
@@ -77,6 +78,8 @@ export async function removePod(deps: SyncDeps, record: PodRecord): Promise<Sync
     await deps.runtime.stopPodSandbox({ podSandboxId: s.id });
     await deps.runtime.removePodSandbox({ podSandboxId: s.id });
   }
+  // after the sandbox: no container holds a volume mount any more
+  await deps.volumes?.tearDown(record.uid);
   deps.crashBackoff.resetPrefix(`${record.uid}/`);
   deps.imageBackoff.resetPrefix(`${record.uid}/`);
   await rm(podDataDirectory(deps.logRoot, record.uid), { recursive: true, force: true });

@@ -22,3 +22,14 @@ export interface PodVolumes {
   /** stop refresh timers */
   close(): Promise<void>;
 }
+
+/**
+ * setUp's failure: one kube FailedMount message per volume that failed, so the pod worker
+ * can record one event per volume as kube does.
+ */
+export class VolumeSetUpError extends Error {
+  override name = 'VolumeSetUpError';
+  constructor(readonly messages: string[]) {
+    super(messages.join('; '));
+  }
+}

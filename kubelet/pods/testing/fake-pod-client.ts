@@ -2,7 +2,9 @@
  * A KubeClient fake for pod-worker tests: it holds pods in a map, applies status merge
  * patches to them and records every status patch, delete and get, so a test can assert
  * what the kubelet wrote. Only what the pod workers use is implemented (get, patch,
- * delete on v1 Pods); anything else throws, which a test would notice at once.
+ * delete on v1 Pods; get and list of other v1 objects put with `putObject` — ConfigMaps,
+ * Secrets, Services for a container's env and pull secrets); anything else throws, which a
+ * test would notice at once.
  * `onStatusWritten` lets a test feed the updated pod back, as an informer would.
  */
 import type { V1Pod } from '@kubernetes/client-node';
@@ -31,6 +33,13 @@ export class FakePodClient implements KubeClient {
   /** called after a status patch was applied, with a copy of the updated pod */
   onStatusWritten: ((pod: V1Pod) => void) | undefined;
 
+  /** other v1 objects by `<kind>/<namespace>/<name>` */
+  readonly objects = new Map<string, KubeObject>();
+
+  putObject(obj: KubeObject): void {
+    this.objects.set(`${obj.kind}/${obj.metadata?.namespace ?? 'default'}/${obj.metadata?.name}`, structuredClone(obj));
+  }
+
   put(pod: V1Pod): void {
     this.pods.set(`${pod.metadata?.namespace}/${pod.metadata?.name}`, structuredClone(pod));
   }
@@ -40,6 +49,7 @@ export class FakePodClient implements KubeClient {
   }
 
   resource<T extends KubeObject = KubeObject>(apiVersion: string, kind: string): ResourceClient<T> {
+    if (apiVersion === 'v1' && ['ConfigMap', 'Secret', 'Service'].includes(kind)) return this.objectClient(kind) as unknown as ResourceClient<T>;
     if (apiVersion !== 'v1' || kind !== 'Pod') throw new Error(`FakePodClient: no ${apiVersion} ${kind}`);
     const unsupported = (what: string) => () => {
       throw new Error(`FakePodClient: ${what} is not implemented`);
@@ -86,6 +96,23 @@ export class FakePodClient implements KubeClient {
       getSubresource: unsupported('getSubresource'),
     };
     return client as unknown as ResourceClient<T>;
+  }
+
+  /** read-only get/list over `objects` for one kind */
+  private objectClient(kind: string): Pick<ResourceClient<KubeObject>, 'apiVersion' | 'kind' | 'get' | 'list'> {
+    return {
+      apiVersion: 'v1',
+      kind,
+      get: async (name, opts) => {
+        const obj = this.objects.get(`${kind}/${opts?.namespace ?? 'default'}/${name}`);
+        if (!obj) throw new FakeApiError(404, `${kind.toLowerCase()}s "${name}" not found`);
+        return structuredClone(obj);
+      },
+      list: async (opts) => ({
+        metadata: {},
+        items: [...this.objects.entries()].filter(([key]) => key.startsWith(opts?.namespace ? `${kind}/${opts.namespace}/` : `${kind}/`)).map(([, obj]) => structuredClone(obj)),
+      }),
+    };
   }
 
   mapping(): never {
