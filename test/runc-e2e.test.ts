@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { ContentStore } from '../kubelet/images/content-store.js';
 import { buildBusyboxImage } from '../kubelet/images/testing/busybox-images.js';
 import { pushImage } from '../kubelet/images/testing/push-image.js';
@@ -42,10 +42,10 @@ const missing = [
   !hasKubectl(VERSION) && `kubectl ${VERSION}`,
 ].filter(Boolean);
 
-if (missing.length > 0) t.test('runc end to end', { skip: `needs ${missing.join(', ')}` }, () => undefined);
-else await main();
+t.setTimeout(600_000);
+t.test('runc end to end', { skip: missing.length > 0 && `needs ${missing.join(', ')}` }, main);
 
-async function main(): Promise<void> {
+async function main(t: Test): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'k8ts-runc-e2e-'));
   const registry = await startRegistry({ auth: 'none' });
   t.teardown(async () => {
@@ -76,13 +76,6 @@ async function main(): Promise<void> {
     runc: { exitPollMs: 20 },
   });
   const dataDir = e.cluster.dataDir;
-  t.teardown(async () => {
-    // after the cluster stopped (teardowns run in reverse order): nothing of it is left on the host
-    for (const node of ['k8ts-node-1', 'k8ts-node-2']) {
-      const stateDir = join(dataDir, 'nodes', node, 'runtime');
-      assertNoTrace(t, await snapshotHostTrace(hostNames(stateDir, e.cluster.clusterId, node), stateDir));
-    }
-  });
 
   await until(
     () => jsonOf(e, ['get', 'nodes']),
@@ -280,6 +273,14 @@ async function main(): Promise<void> {
     t.equal(done?.status?.phase, 'Succeeded');
     t.equal((await logsOf('arm')).trim(), 'aarch64', 'uname -m inside the container');
     await e.ok(['delete', 'pod', 'arm']);
+  });
+
+  await t.test('stopping the cluster leaves nothing of it on the host', async (t) => {
+    await e.cluster.stop();
+    for (const node of ['k8ts-node-1', 'k8ts-node-2']) {
+      const stateDir = join(dataDir, 'nodes', node, 'runtime');
+      assertNoTrace(t, await snapshotHostTrace(hostNames(stateDir, e.cluster.clusterId, node), stateDir, { podCIDR }), node);
+    }
   });
 }
 
