@@ -6,9 +6,9 @@
  *
  * Parsing is apart from running (parseImageCommand is pure) so the flags are table-tested.
  */
-import { parseArgs } from 'node:util';
 import { StartupError, UsageError } from './errors.js';
 import { DEFAULTS } from './options.js';
+import { parseStringFlags } from './string-flags.js';
 
 export const IMAGE_HELP = `Usage:
   k8ts image import FILE [--name REF] [--data-dir DIR]
@@ -35,35 +35,7 @@ export type ImageCommand =
 const STRING_FLAGS = ['name', 'data-dir'] as const;
 
 export function parseImageCommand(args: readonly string[]): ImageCommand {
-  const { tokens } = parseArgs({
-    args: [...args],
-    options: { ...Object.fromEntries(STRING_FLAGS.map((f) => [f, { type: 'string' as const }])), help: { type: 'boolean', short: 'h' } },
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  const given = new Map<string, string>();
-  const positionals: string[] = [];
-  let help = false;
-  for (const token of tokens) {
-    if (token.kind === 'option-terminator') continue;
-    if (token.kind === 'positional') {
-      positionals.push(token.value);
-      continue;
-    }
-    if (token.name === 'help') {
-      help = true;
-      continue;
-    }
-    if (!(STRING_FLAGS as readonly string[]).includes(token.name) || token.rawName !== `--${token.name}`) {
-      throw new UsageError(`unknown flag ${token.rawName} for "k8ts image" (see k8ts image --help)`);
-    }
-    if (given.has(token.name)) throw new UsageError(`${token.rawName} given more than once`);
-    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
-      throw new UsageError(`${token.rawName} needs a value (see k8ts image --help)`);
-    }
-    given.set(token.name, token.value);
-  }
+  const { given, positionals, help } = parseStringFlags(args, STRING_FLAGS, 'k8ts image', 'collect');
   if (help) return { kind: 'help' };
   const [verb, ...rest] = positionals;
   const dataDir = given.get('data-dir') ?? DEFAULTS.dataDir;

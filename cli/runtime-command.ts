@@ -6,11 +6,11 @@
  * Only the simulated runtime is served for now; runc will join it. The runtime runs until
  * SIGINT or SIGTERM, then the socket is closed and removed.
  */
-import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
 import type { Runtime } from '../kubelet/cri/api.js';
 import { StartupError, UsageError } from './errors.js';
 import { DEFAULTS, LOG_LEVELS, type LogLevel } from './options.js';
+import { parseStringFlags } from './string-flags.js';
 
 export const RUNTIME_CHOICES = ['simulated'] as const;
 export type ServedRuntime = (typeof RUNTIME_CHOICES)[number];
@@ -47,31 +47,7 @@ export type RuntimeCommand = { kind: 'help' } | { kind: 'serve'; options: Runtim
 const STRING_FLAGS = ['socket', 'runtime', 'data-dir', 'pod-cidr', 'log-level'] as const;
 
 export function parseRuntimeCommand(args: readonly string[]): RuntimeCommand {
-  const { tokens } = parseArgs({
-    args: [...args],
-    options: { ...Object.fromEntries(STRING_FLAGS.map((f) => [f, { type: 'string' as const }])), help: { type: 'boolean', short: 'h' } },
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  const given = new Map<string, string>();
-  let help = false;
-  for (const token of tokens) {
-    if (token.kind === 'option-terminator') continue;
-    if (token.kind === 'positional') throw new UsageError(`unexpected argument ${JSON.stringify(token.value)} for "k8ts runtime" (see k8ts runtime --help)`);
-    if (token.name === 'help') {
-      help = true;
-      continue;
-    }
-    if (!(STRING_FLAGS as readonly string[]).includes(token.name) || token.rawName !== `--${token.name}`) {
-      throw new UsageError(`unknown flag ${token.rawName} for "k8ts runtime" (see k8ts runtime --help)`);
-    }
-    if (given.has(token.name)) throw new UsageError(`${token.rawName} given more than once`);
-    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
-      throw new UsageError(`${token.rawName} needs a value (see k8ts runtime --help)`);
-    }
-    given.set(token.name, token.value);
-  }
+  const { given, help } = parseStringFlags(args, STRING_FLAGS, 'k8ts runtime', 'reject');
   if (help) return { kind: 'help' };
 
   const socket = given.get('socket');

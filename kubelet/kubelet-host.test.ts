@@ -9,11 +9,12 @@ import t from 'tap';
 
 t.setTimeout(600_000);
 
-await import('./images/registry.host-cases.js');
-await import('./images/image-pull.host-cases.js');
-await import('./runtime/runc/oci/build-oci-spec.host-cases.js');
-await import('./volumes/volumes.host-cases.js');
-await import('./runtime/runc/network/network.host-cases.js');
-await import('./runtime/runc/rootfs/overlay.host-cases.js');
-await import('./runtime/runc/process/conmon-runc.host-cases.js');
-await import('./runtime/runc/conformance.host-cases.js');
+import './images/registry.host-cases.js';
+import './images/image-pull.host-cases.js';
+import './runtime/runc/oci/build-oci-spec.host-cases.js';
+import './volumes/volumes.host-cases.js';
+import './runtime/runc/network/network.host-cases.js';
+import './runtime/runc/rootfs/overlay.host-cases.js';
+import './runtime/runc/process/conmon-runc.host-cases.js';
+import './runtime/runc/conformance.host-cases.js';
+import './runtime/runc/crash-recovery.host-cases.js';

@@ -5,6 +5,7 @@
  */
 import './cri/codec.cases.js';
 import './cri/conformance.cases.js';
+import './cri/list-filters.cases.js';
 import './cri/socket-transport.cases.js';
 import './images/image-reference.cases.js';
 import './images/images.cases.js';

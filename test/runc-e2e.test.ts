@@ -21,41 +21,27 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { ContentStore } from '../kubelet/images/content-store.js';
 import { buildBusyboxImage } from '../kubelet/images/testing/busybox-images.js';
 import { pushImage } from '../kubelet/images/testing/push-image.js';
-import { startRegistry } from '../kubelet/images/testing/registry-harness.js';
 import { hostNames } from '../kubelet/runtime/runc/host-names.js';
 import { assertNoTrace, snapshotHostTrace } from '../kubelet/runtime/runc/testing/host-trace.js';
+import { runcHostProblems, seedBusyboxRegistry } from '../kubelet/runtime/runc/testing/runc-host.js';
 import { e2eCluster, type E2e } from './helpers/e2e.js';
 import { hasKubectl } from './helpers/kubectl.js';
 import { jsonOf, until } from './helpers/poll.js';
 
 const VERSION = '1.33';
-const missing = [
-  process.getuid?.() !== 0 && 'root',
-  !existsSync('/usr/sbin/runc') && !existsSync('/usr/bin/runc') && 'runc',
-  !existsSync('/usr/bin/conmon') && 'conmon',
-  !existsSync('/usr/lib/cni/bridge') && 'the CNI plugins',
-  !existsSync('/usr/bin/docker-registry') && 'docker-registry',
-  !existsSync('/usr/bin/busybox') && 'busybox-static',
-  !hasKubectl(VERSION) && `kubectl ${VERSION}`,
-].filter(Boolean);
+const missing = [...runcHostProblems(), ...(hasKubectl(VERSION) ? [] : [`kubectl ${VERSION}`])];
 
 t.setTimeout(600_000);
 t.test('runc end to end', { skip: missing.length > 0 && `needs ${missing.join(', ')}` }, main);
 
 async function main(t: Test): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'k8ts-runc-e2e-'));
-  const registry = await startRegistry({ auth: 'none' });
-  t.teardown(async () => {
-    await registry.stop();
-    await rm(work, { recursive: true, force: true });
-  });
-  const seed = await ContentStore.open(join(work, 'seed'));
-  await buildBusyboxImage(seed, { tag: 'busybox' });
-  await pushImage(seed, 'busybox', { host: registry.host, repository: 'busybox', tag: '1.36' });
-  const image = `${registry.host}/busybox:1.36`;
+  t.teardown(() => rm(work, { recursive: true, force: true }));
+  const seeded = await seedBusyboxRegistry(join(work, 'seed'));
+  t.teardown(() => seeded.stop());
+  const { registry, seed, image } = seeded;
 
   // a pod CIDR of its own, so a parallel test cluster on this host never shares routes with it
   const podCIDR = `10.${200 + (process.pid % 50)}.0.0/16`;

@@ -17,8 +17,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiClient } from '../api/client.js';
 import { startServerProcess } from '../api/server-process.js';
-import { Latencies, round, runConcurrent } from '../store/measure.js';
+import { round } from '../store/measure.js';
 import { resolveRuntime } from '../../cli/runtime.js';
+import { measureCreateToRunning } from './create-to-running.js';
 import { runcBenchDataDir, runcPodsBench } from './runc-pods.js';
 
 const USAGE = `usage: bench:pods [options]
@@ -96,47 +97,16 @@ async function main(): Promise<void> {
   const server = await startServerProcess(dataDir, args.store, ['--nodes', String(args.nodes), '--runtime', 'simulated']);
   const client = new ApiClient(server.url, server.credentials, args.concurrency + 8);
   try {
-    const list = await client.request('GET', `/api/v1/namespaces/${NS}/pods?limit=1`);
-    const rv = (JSON.parse(list.body.toString()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
-
-    const createdAt = new Map<string, number>();
-    const latencies = new Latencies(args.pods);
-    let running = 0;
-    let lastRunningAt = 0;
-    let allRunning!: () => void;
-    const done = new Promise<void>((resolve) => (allRunning = resolve));
-    const runningAt = new Map<string, number>();
-    const watch = await client.watch(`/api/v1/namespaces/${NS}/pods?watch=true&resourceVersion=${rv}`, (line, at) => {
-      const event = JSON.parse(line) as { object: { metadata: { name: string }; status?: { phase?: string } } };
-      const name = event.object.metadata.name;
-      if (event.object.status?.phase !== 'Running' || runningAt.has(name)) return;
-      runningAt.set(name, at);
-      const created = createdAt.get(name);
-      if (created !== undefined) latencies.add(at - created);
-      lastRunningAt = at;
-      if (++running === args.pods) allRunning();
+    const { latencies, creates, startedAt, lastRunningAt } = await measureCreateToRunning(client, {
+      namespace: NS,
+      pods: args.pods,
+      concurrency: args.concurrency,
+      timeoutS: args.timeoutS,
+      podName,
+      podBody: (i) => podBody(i, args.nodes),
     });
 
-    const start = performance.now();
-    const creates = await runConcurrent(args.pods, args.concurrency, async (i) => {
-      const res = await client.request('POST', `/api/v1/namespaces/${NS}/pods`, podBody(i, args.nodes));
-      if (res.status !== 201) throw new Error(`create ${podName(i)}: HTTP ${res.status} ${res.body.toString().slice(0, 200)}`);
-      createdAt.set(podName(i), res.endAt);
-      // a watch event that beat the 201 back to us
-      const seen = runningAt.get(podName(i));
-      if (seen !== undefined) latencies.add(Math.max(0, seen - res.endAt));
-      return true;
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      done.then(() => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), args.timeoutS * 1000))),
-    ]);
-    clearTimeout(timer);
-    watch.close();
-    if (timedOut) throw new Error(`only ${running} of ${args.pods} pods reached Running within ${args.timeoutS} s`);
-
-    const totalS = (lastRunningAt - start) / 1000;
+    const totalS = (lastRunningAt - startedAt) / 1000;
     const result: Record<string, number> = {
       sim_p50_ms: round(latencies.percentile(50), 1),
       sim_p99_ms: round(latencies.percentile(99), 1),

@@ -9,11 +9,12 @@
 import { join } from 'node:path';
 import { ApiClient } from '../api/client.js';
 import { startServerProcess } from '../api/server-process.js';
-import { Latencies, round, runConcurrent } from '../store/measure.js';
+import { round } from '../store/measure.js';
 import { ContentStore } from '../../kubelet/images/content-store.js';
 import { imageStoreDir } from '../../kubelet/images/image-names.js';
 import { buildBusyboxImage } from '../../kubelet/images/testing/busybox-images.js';
 import { hostPlatform } from '../../kubelet/images/platform.js';
+import { measureCreateToRunning } from './create-to-running.js';
 
 export interface RuncBenchResult {
   runc_p50_ms: number;
@@ -50,35 +51,7 @@ export async function runcPodsBench(dataDir: string, pods: number, concurrency: 
       if (i > 300) throw new Error('node k8ts-node-1 did not register');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const list = await client.request('GET', `/api/v1/namespaces/${NS}/pods?limit=1`);
-    const rv = (JSON.parse(list.body.toString()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
-    const createdAt = new Map<string, number>();
-    const runningAt = new Map<string, number>();
-    const latencies = new Latencies(pods);
-    let allRunning!: () => void;
-    const done = new Promise<void>((resolve) => (allRunning = resolve));
-    const watch = await client.watch(`/api/v1/namespaces/${NS}/pods?watch=true&resourceVersion=${rv}`, (line, at) => {
-      const event = JSON.parse(line) as { object: { metadata: { name: string }; status?: { phase?: string } } };
-      const name = event.object.metadata.name;
-      if (event.object.status?.phase !== 'Running' || runningAt.has(name)) return;
-      runningAt.set(name, at);
-      const created = createdAt.get(name);
-      if (created !== undefined) latencies.add(at - created);
-      if (runningAt.size === pods) allRunning();
-    });
-    await runConcurrent(pods, concurrency, async (i) => {
-      const res = await client.request('POST', `/api/v1/namespaces/${NS}/pods`, podBody(i));
-      if (res.status !== 201) throw new Error(`create ${podName(i)}: HTTP ${res.status} ${res.body.toString().slice(0, 200)}`);
-      createdAt.set(podName(i), res.endAt);
-      const seen = runningAt.get(podName(i));
-      if (seen !== undefined) latencies.add(Math.max(0, seen - res.endAt));
-      return true;
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([done.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutS * 1000)))]);
-    clearTimeout(timer);
-    watch.close();
-    if (timedOut) throw new Error(`runc: only ${runningAt.size} of ${pods} pods reached Running within ${timeoutS} s`);
+    const { latencies } = await measureCreateToRunning(client, { namespace: NS, pods, concurrency, timeoutS, podName, podBody, errorPrefix: 'runc: ' });
     await client.request('DELETE', `/api/v1/namespaces/${NS}/pods`);
     return { runc_p50_ms: round(latencies.percentile(50), 1), runc_p99_ms: round(latencies.percentile(99), 1), runc_max_ms: round(latencies.max(), 1) };
   } finally {

@@ -16,6 +16,7 @@ import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
+import { removeDeadProcessTemps } from './dead-process-temps.js';
 import { DigestCounter, digestHex } from './digest.js';
 import { REF_NAME_ANNOTATION, type Descriptor, type ImageIndex } from './oci-types.js';
 import { MediaTypes } from './media-types.js';
@@ -57,10 +58,7 @@ export class ContentStore {
     await fs.mkdir(path.join(store.dir, 'blobs', 'sha256'), { recursive: true });
     const ingest = path.join(store.dir, 'ingest');
     await fs.mkdir(ingest, { recursive: true });
-    for (const name of await fs.readdir(ingest)) {
-      const pid = Number(/^(?:index-)?(\d+)-/.exec(name)?.[1]);
-      if (!Number.isInteger(pid) || !isAlive(pid)) await fs.rm(path.join(ingest, name), { force: true });
-    }
+    await removeDeadProcessTemps(ingest, (name) => Number(/^(?:index-)?(\d+)-/.exec(name)?.[1]));
     await writeIfMissing(path.join(store.dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
     await writeIfMissing(
       path.join(store.dir, 'index.json'),
@@ -205,16 +203,6 @@ async function* chunksOf(source: BlobSource): AsyncIterable<Uint8Array> {
   }
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
     yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-  }
-}
-
-/** Whether a process exists (signal 0 checks without signalling; EPERM means it exists). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -2,8 +2,9 @@ import t from 'tap';
 import { FakeClock } from '../../client/clock.js';
 import { sha256Digest } from './digest.js';
 import { MANIFEST_ACCEPT_HEADER, MediaTypes } from './media-types.js';
-import { RegistryClient, RegistryError, type RegistryCredentials } from './registry-client.js';
+import { RegistryClient, type RegistryCredentials } from './registry-client.js';
 import { sendJson, startFakeRegistryServer, type FakeRegistryServer } from './testing/fake-registry-server.js';
+import { collectBytes, registryRejection } from './testing/registry-test-helpers.js';
 
 const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociManifest, config: {}, layers: [] }));
 const manifestDigest = sha256Digest(manifest);
@@ -19,22 +20,6 @@ async function fakeServer(t: { teardown(fn: () => unknown): void }): Promise<Fak
 function sendManifest(res: import('node:http').ServerResponse, bytes = manifest, digest = sha256Digest(bytes)): void {
   res.writeHead(200, { 'Content-Type': MediaTypes.ociManifest, 'Docker-Content-Digest': digest, 'Content-Length': String(bytes.length) });
   res.end(bytes);
-}
-
-async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const c of stream) chunks.push(c);
-  return Buffer.concat(chunks);
-}
-
-async function rejection(p: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RegistryError) return err;
-    throw err;
-  }
-  throw new Error('expected a RegistryError, got success');
 }
 
 t.test('anonymous manifest: full Accept list, digest and media type', async (t) => {
@@ -61,7 +46,7 @@ t.test('media type falls back to the document field when Content-Type is generic
 t.test('manifest bytes that do not match Docker-Content-Digest are refused', async (t) => {
   const server = await fakeServer(t);
   server.handle((_req, res) => sendManifest(res, manifest, sha256Digest('something else')));
-  const err = await rejection(new RegistryClient().fetchManifest(server.host, 'a', 'v1'));
+  const err = await registryRejection(new RegistryClient().fetchManifest(server.host, 'a', 'v1'));
   t.match(err.message, /manifest digest mismatch/);
   t.match(err.message, `${server.host}/a:v1`);
 });
@@ -71,7 +56,7 @@ t.test('a manifest asked for by digest must hash to that digest', async (t) => {
   const other = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociManifest, config: {}, layers: [{}] }));
   // The registry lies consistently: its header matches the bytes it sends, not what we asked for.
   server.handle((_req, res) => sendManifest(res, other));
-  const err = await rejection(new RegistryClient().fetchManifest(server.host, 'a', manifestDigest));
+  const err = await registryRejection(new RegistryClient().fetchManifest(server.host, 'a', manifestDigest));
   t.match(err.message, `asked for ${manifestDigest}, content is ${sha256Digest(other)}`);
   t.match(err.message, `${server.host}/a@${manifestDigest}`);
 });
@@ -79,7 +64,7 @@ t.test('a manifest asked for by digest must hash to that digest', async (t) => {
 t.test('unknown tag: containerd-like "not found" with the registry code', async (t) => {
   const server = await fakeServer(t);
   server.handle((_req, res) => sendJson(res, 404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: { Tag: 'nope' } }] }));
-  const err = await rejection(new RegistryClient().fetchManifest(server.host, 'busybox', 'nope'));
+  const err = await registryRejection(new RegistryClient().fetchManifest(server.host, 'busybox', 'nope'));
   t.equal(err.message, `${server.host}/busybox:nope: not found`);
   t.equal(err.status, 404);
   t.equal(err.code, 'MANIFEST_UNKNOWN');
@@ -88,7 +73,7 @@ t.test('unknown tag: containerd-like "not found" with the registry code', async 
 t.test('other statuses: unexpected status message with the registry errors', async (t) => {
   const server = await fakeServer(t);
   server.handle((_req, res) => sendJson(res, 500, { errors: [{ code: 'UNKNOWN', message: 'disk on fire' }] }));
-  const err = await rejection(new RegistryClient().fetchManifest(server.host, 'x', 'y'));
+  const err = await registryRejection(new RegistryClient().fetchManifest(server.host, 'x', 'y'));
   t.equal(err.message, `unexpected status from GET request to http://${server.host}/v2/x/manifests/y: 500 Internal Server Error: unknown: disk on fire`);
   t.equal(err.status, 500);
   t.equal(err.code, 'UNKNOWN');
@@ -106,7 +91,7 @@ t.test('Basic challenge', async (t) => {
   });
 
   await t.test('no credentials: 401 with the registry message', async (t) => {
-    const err = await rejection(new RegistryClient().fetchManifest(server.host, 'x', 'y'));
+    const err = await registryRejection(new RegistryClient().fetchManifest(server.host, 'x', 'y'));
     t.equal(err.status, 401);
     t.equal(err.code, 'UNAUTHORIZED');
     t.equal(err.message, `unexpected status from GET request to http://${server.host}/v2/x/manifests/y: 401 Unauthorized: unauthorized: authentication required`);
@@ -115,7 +100,7 @@ t.test('Basic challenge', async (t) => {
   await t.test('wrong password: 401 after one retry', async (t) => {
     const before = server.requests.length;
     const client = new RegistryClient({ credentials: () => ({ username: 'alice', password: 'wrong' }) });
-    const err = await rejection(client.fetchManifest(server.host, 'x', 'y'));
+    const err = await registryRejection(client.fetchManifest(server.host, 'x', 'y'));
     t.equal(err.status, 401);
     t.equal(server.requests.length - before, 2, 'anonymous, then one retry with credentials');
   });
@@ -124,7 +109,7 @@ t.test('Basic challenge', async (t) => {
     const client = new RegistryClient({ credentials: (host) => (host === server.host ? { username: 'alice', password: 'secret' } : undefined) });
     await client.fetchManifest(server.host, 'x', 'y');
     const before = server.requests.length;
-    t.same(await collect(await client.fetchBlob(server.host, 'x', blobDigest)), blob);
+    t.same(await collectBytes(await client.fetchBlob(server.host, 'x', blobDigest)), blob);
     t.equal(server.requests.length - before, 1, 'no second challenge');
     t.equal(server.requests.at(-1)!.headers.authorization, good);
   });
@@ -172,8 +157,8 @@ t.test('Bearer: anonymous token, cached per scope until expires_in runs out', as
   const clock = new FakeClock();
   const client = new RegistryClient({ clock });
   await client.fetchManifest(server.host, 'a', 'v1');
-  await collect(await client.fetchBlob(server.host, 'a', blobDigest));
-  await collect(await client.fetchBlob(server.host, 'a', blobDigest));
+  await collectBytes(await client.fetchBlob(server.host, 'a', blobDigest));
+  await collectBytes(await client.fetchBlob(server.host, 'a', blobDigest));
   t.equal(registry.tokenRequests().length, 1, 'one token for the manifest and both blobs');
   const tokenUrl = new URL(registry.tokenRequests()[0]!.url, 'http://x');
   t.equal(tokenUrl.searchParams.get('service'), 'fake');
@@ -208,11 +193,11 @@ t.test('Bearer with username/password: Basic on the token request', async (t) =>
   await ok.fetchManifest(server.host, 'a', 'v1');
   t.equal(registry.tokenRequests()[0]!.headers.authorization, `Basic ${Buffer.from('bob:pw').toString('base64')}`);
 
-  const err = await rejection(new RegistryClient({ credentials: () => ({ username: 'bob', password: 'nope' }) }).fetchManifest(server.host, 'a', 'v1'));
+  const err = await registryRejection(new RegistryClient({ credentials: () => ({ username: 'bob', password: 'nope' }) }).fetchManifest(server.host, 'a', 'v1'));
   t.equal(err.status, 401);
   t.match(err.message, /^failed to fetch token: unexpected status from GET request to http:\/\/127\.0\.0\.1:\d+\/token\?service=fake&scope=repository%3Aa%3Apull: 401 Unauthorized$/);
 
-  const anonymous = await rejection(new RegistryClient().fetchManifest(server.host, 'a', 'v1'));
+  const anonymous = await registryRejection(new RegistryClient().fetchManifest(server.host, 'a', 'v1'));
   t.match(anonymous.message, /^failed to fetch anonymous token: /);
 });
 
@@ -255,7 +240,7 @@ t.test('blob redirect to another host: followed, Authorization dropped there', a
   });
   storage.handle((_req, res) => void res.writeHead(200).end(blob));
   const client = new RegistryClient({ credentials: () => ({ username: 'u', password: 'p' }) });
-  t.same(await collect(await client.fetchBlob(registry.host, 'a', blobDigest)), blob);
+  t.same(await collectBytes(await client.fetchBlob(registry.host, 'a', blobDigest)), blob);
   t.equal(storage.requests.length, 1);
   t.equal(storage.requests[0]!.url, '/bucket/blob?sig=1');
   t.equal(storage.requests[0]!.headers.authorization, undefined);
@@ -264,7 +249,7 @@ t.test('blob redirect to another host: followed, Authorization dropped there', a
 t.test('unknown blob: not found', async (t) => {
   const server = await fakeServer(t);
   server.handle((_req, res) => sendJson(res, 404, { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown to registry' }] }));
-  const err = await rejection(new RegistryClient().fetchBlob(server.host, 'a', blobDigest));
+  const err = await registryRejection(new RegistryClient().fetchBlob(server.host, 'a', blobDigest));
   t.equal(err.message, `${server.host}/a@${blobDigest}: not found`);
   t.equal(err.code, 'BLOB_UNKNOWN');
 });
@@ -275,7 +260,7 @@ t.test('no response headers within the timeout: RegistryError, no hang', async (
   const requestArrived = new Promise<void>((r) => (arrived = r));
   server.handle(() => arrived()); // never answers
   const clock = new FakeClock();
-  const pending = rejection(new RegistryClient({ clock, timeoutMs: 5000 }).fetchManifest(server.host, 'a', 'v1'));
+  const pending = registryRejection(new RegistryClient({ clock, timeoutMs: 5000 }).fetchManifest(server.host, 'a', 'v1'));
   await requestArrived;
   clock.step(5000);
   const err = await pending;
@@ -293,7 +278,7 @@ t.test('a body that stalls: the idle timeout aborts the stream', async (t) => {
   });
   const clock = new FakeClock();
   const stream = await new RegistryClient({ clock, timeoutMs: 5000 }).fetchBlob(server.host, 'a', blobDigest);
-  const reading = rejection(collect(stream));
+  const reading = registryRejection(collectBytes(stream));
   await firstChunk;
   // Whether the reader is still on the first chunk or waiting for the second, its idle timer is armed.
   clock.step(5000);
@@ -305,7 +290,7 @@ t.test('connection refused: RegistryError with the cause', async (t) => {
   const server = await startFakeRegistryServer();
   const host = server.host;
   await server.stop();
-  const err = await rejection(new RegistryClient().fetchManifest(host, 'a', 'v1'));
+  const err = await registryRejection(new RegistryClient().fetchManifest(host, 'a', 'v1'));
   t.equal(err.status, 0);
   t.match(err.message, /ECONNREFUSED/);
 });

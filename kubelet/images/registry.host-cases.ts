@@ -4,23 +4,14 @@ import { buildImage, buildIndex } from './build-image.js';
 import { ContentStore } from './content-store.js';
 import { isIndexMediaType } from './media-types.js';
 import type { ImageIndex, ImageManifest } from './oci-types.js';
-import { RegistryClient, RegistryError } from './registry-client.js';
+import { RegistryClient } from './registry-client.js';
 import { pushImage } from './testing/push-image.js';
 import { registryAvailable, startRegistry, type RunningRegistry } from './testing/registry-harness.js';
+import { collectBytes, registryRejection } from './testing/registry-test-helpers.js';
 import { tempDir } from './testing/temp-dir.js';
 
 // Real registries (Debian's docker-registry on 127.0.0.1, our own config): anonymous,
 // htpasswd Basic auth, and Bearer tokens from our token server.
-
-async function rejection(p: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RegistryError) return err;
-    throw err;
-  }
-  throw new Error('expected a RegistryError, got success');
-}
 
 /** A one-file image for amd64 and arm64 plus the index over both, tagged 'two-arch' (and 'one' for amd64 alone). */
 async function seedStore(t: { teardown(fn: () => unknown): void }) {
@@ -37,12 +28,6 @@ async function seedStore(t: { teardown(fn: () => unknown): void }) {
     'two-arch',
   );
   return { store, amd64, arm64, index };
-}
-
-async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const c of stream) chunks.push(c);
-  return Buffer.concat(chunks);
 }
 
 /** Pulls the two-arch index, both manifests and every blob, storing them with digest checks. */
@@ -85,17 +70,17 @@ t.test('anonymous registry', { skip }, async (t) => {
   t.equal(single.digest, seeded.amd64.manifest.digest);
   t.equal(single.mediaType, seeded.amd64.manifest.mediaType);
 
-  const missing = await rejection(client.fetchManifest(registry.host, 'k8ts/hello', 'nope'));
+  const missing = await registryRejection(client.fetchManifest(registry.host, 'k8ts/hello', 'nope'));
   t.equal(missing.message, `${registry.host}/k8ts/hello:nope: not found`);
   t.equal(missing.code, 'MANIFEST_UNKNOWN');
   t.equal(missing.status, 404);
 
-  const noRepo = await rejection(client.fetchManifest(registry.host, 'k8ts/none', 'latest'));
+  const noRepo = await registryRejection(client.fetchManifest(registry.host, 'k8ts/none', 'latest'));
   t.equal(noRepo.message, `${registry.host}/k8ts/none:latest: not found`);
   // distribution 2.8 answers MANIFEST_UNKNOWN for a repository it has never seen, too
   t.equal(noRepo.code, 'MANIFEST_UNKNOWN');
 
-  const blob = await collect(await client.fetchBlob(registry.host, 'k8ts/hello', seeded.amd64.config.digest));
+  const blob = await collectBytes(await client.fetchBlob(registry.host, 'k8ts/hello', seeded.amd64.config.digest));
   t.same(blob, await seeded.store.readBlob(seeded.amd64.config.digest));
 });
 
@@ -112,7 +97,7 @@ t.test('htpasswd registry (Basic auth)', { skip }, async (t) => {
 
   await t.test('wrong password', async (t) => {
     const client = new RegistryClient({ credentials: () => ({ username: 'alice', password: 'looking-glass' }) });
-    const err = await rejection(client.fetchManifest(registry.host, 'private/hello', 'latest'));
+    const err = await registryRejection(client.fetchManifest(registry.host, 'private/hello', 'latest'));
     t.equal(err.status, 401);
     t.equal(err.code, 'UNAUTHORIZED');
     t.equal(
@@ -122,7 +107,7 @@ t.test('htpasswd registry (Basic auth)', { skip }, async (t) => {
   });
 
   await t.test('no password', async (t) => {
-    const err = await rejection(new RegistryClient().fetchManifest(registry.host, 'private/hello', 'latest'));
+    const err = await registryRejection(new RegistryClient().fetchManifest(registry.host, 'private/hello', 'latest'));
     t.equal(err.status, 401);
     t.match(err.message, /401 Unauthorized: unauthorized: authentication required$/);
   });
@@ -135,13 +120,13 @@ t.test('token registry with users (Bearer flow)', { skip }, async (t) => {
   await pushImage(seeded.store, 'two-arch', { host: registry.host, repository: 'team/hello', tag: 'latest' }, { username: 'bob', password: 'builder' });
 
   await t.test('anonymous is denied by the token server', async (t) => {
-    const err = await rejection(new RegistryClient().fetchManifest(registry.host, 'team/hello', 'latest'));
+    const err = await registryRejection(new RegistryClient().fetchManifest(registry.host, 'team/hello', 'latest'));
     t.equal(err.status, 401);
     t.match(err.message, new RegExp(`^failed to fetch anonymous token: unexpected status from GET request to ${tokens.realm.replace(/[.?]/g, '\\$&')}\\?service=k8ts-test&scope=repository%3Ateam%2Fhello%3Apull: 401 Unauthorized: unauthorized: invalid username or password$`));
   });
 
   await t.test('wrong password is denied', async (t) => {
-    const err = await rejection(new RegistryClient({ credentials: () => ({ username: 'bob', password: 'x' }) }).fetchManifest(registry.host, 'team/hello', 'latest'));
+    const err = await registryRejection(new RegistryClient({ credentials: () => ({ username: 'bob', password: 'x' }) }).fetchManifest(registry.host, 'team/hello', 'latest'));
     t.equal(err.status, 401);
     t.match(err.message, /^failed to fetch token: /);
   });
@@ -158,13 +143,13 @@ t.test('token registry with users (Bearer flow)', { skip }, async (t) => {
     const m = await client.fetchManifest(registry.host, 'team/hello', 'latest');
     t.equal(m.digest, seeded.index.digest);
     const bad = new RegistryClient({ credentials: () => ({ identityToken: 'stolen' }) });
-    const err = await rejection(bad.fetchManifest(registry.host, 'team/hello', 'latest'));
+    const err = await registryRejection(bad.fetchManifest(registry.host, 'team/hello', 'latest'));
     t.match(err.message, /^failed to fetch oauth token: unexpected status from POST request to .*: 401 Unauthorized$/);
   });
 
   await t.test('unknown tag behind token auth: not found', async (t) => {
     const client = new RegistryClient({ credentials: () => ({ username: 'bob', password: 'builder' }) });
-    const err = await rejection(client.fetchManifest(registry.host, 'team/hello', 'nope'));
+    const err = await registryRejection(client.fetchManifest(registry.host, 'team/hello', 'nope'));
     t.equal(err.message, `${registry.host}/team/hello:nope: not found`);
     t.equal(err.code, 'MANIFEST_UNKNOWN');
   });

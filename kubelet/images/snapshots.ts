@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ContentStore } from './content-store.js';
+import { removeDeadProcessTemps } from './dead-process-temps.js';
 import { digestHex } from './digest.js';
 import { layerCompression } from './media-types.js';
 import type { Descriptor } from './oci-types.js';
@@ -32,11 +33,7 @@ export class SnapshotStore {
   static async open(dir: string): Promise<SnapshotStore> {
     const store = new SnapshotStore(path.resolve(dir));
     await fs.mkdir(store.dir, { recursive: true });
-    for (const name of await fs.readdir(store.dir)) {
-      if (!name.startsWith(TEMP_PREFIX)) continue;
-      const pid = Number(name.slice(TEMP_PREFIX.length).split('-')[0]);
-      if (!Number.isInteger(pid) || !isAlive(pid)) await fs.rm(path.join(store.dir, name), { recursive: true, force: true });
-    }
+    await removeDeadProcessTemps(store.dir, (name) => (name.startsWith(TEMP_PREFIX) ? Number(name.slice(TEMP_PREFIX.length).split('-')[0]) : undefined));
     return store;
   }
 
@@ -116,14 +113,5 @@ export class SnapshotStore {
   async list(): Promise<string[]> {
     const names = await fs.readdir(this.dir);
     return names.filter((n) => /^[a-f0-9]{64}$/.test(n)).map((n) => `sha256:${n}`).sort();
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -16,22 +16,10 @@
 import type { V1Container, V1Pod, V1SeccompProfile, V1SecurityContext } from '@kubernetes/client-node';
 import { join } from 'node:path';
 import type { LinuxContainerSecurityContext, LinuxSandboxSecurityContext, NamespaceOption, SecurityProfile } from '../cri/api.js';
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../cri/default-proc-paths.js';
 
-/** kube's defaults, kept in step with moby's (pkg/securitycontext/util.go) */
-export const DEFAULT_MASKED_PATHS = [
-  '/proc/asound',
-  '/proc/acpi',
-  '/proc/kcore',
-  '/proc/keys',
-  '/proc/latency_stats',
-  '/proc/timer_list',
-  '/proc/timer_stats',
-  '/proc/sched_debug',
-  '/proc/scsi',
-  '/sys/firmware',
-  '/sys/devices/virtual/powercap',
-];
-export const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+/** the lists the kubelet sends for the Default procMount (shared with the runc runtime's fallback) */
+export { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS };
 
 export interface SeccompSettings {
   /** the kubelet's seccompDefault: RuntimeDefault instead of Unconfined when nothing is set (kube's default: false) */

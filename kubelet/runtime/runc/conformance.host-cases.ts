@@ -9,57 +9,34 @@
  * busybox images built here from /usr/bin/busybox. Needs root, runc, conmon, the CNI
  * plugins and docker-registry; skipped with the reason otherwise.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import t, { type Test } from 'tap';
-import type { ContainerConfig, PodSandboxConfig, Runtime } from '../../cri/api.js';
+import type { ContainerConfig, Runtime } from '../../cri/api.js';
 import { runtimeConformance, type ConformanceRuntime } from '../../cri/conformance.js';
 import { directRuntime } from '../../cri/direct-runtime.js';
-import { containerLabels, sandboxLabels } from '../../cri/labels.js';
 import { connectRuntime } from '../../cri/socket-client.js';
 import { serveRuntime } from '../../cri/socket-server.js';
-import { ContentStore } from '../../images/content-store.js';
-import { buildBusyboxImage } from '../../images/testing/busybox-images.js';
-import { pushImage } from '../../images/testing/push-image.js';
-import { startRegistry } from '../../images/testing/registry-harness.js';
-import { podLogDirectory, containerLogPath } from '../../logs/log-paths.js';
 import { hostNames } from './host-names.js';
 import { createRuncRuntime } from './index.js';
 import { assertNoTrace, snapshotHostTrace } from './testing/host-trace.js';
+import { onePodConfigs } from './testing/pod-configs.js';
+import { runcHostProblems, seedBusyboxRegistry } from './testing/runc-host.js';
 
-const missing = [
-  process.getuid?.() !== 0 && 'root',
-  !existsSync('/usr/sbin/runc') && !existsSync('/usr/bin/runc') && 'runc',
-  !existsSync('/usr/bin/conmon') && 'conmon',
-  !existsSync('/usr/lib/cni/bridge') && 'the CNI plugins',
-  !existsSync('/usr/bin/docker-registry') && 'docker-registry',
-  !existsSync('/usr/bin/busybox') && 'busybox-static',
-].filter(Boolean);
+const missing = runcHostProblems();
 
-if (missing.length > 0) {
-  t.test('runc runtime on this host', { skip: `needs ${missing.join(', ')}` }, () => undefined);
-} else {
-  await runAll();
-}
+// one root test, registered at once: files gathered into one tap process (kubelet-host.test.ts) then run in order
+t.test('the runc runtime on this host', { skip: missing.length > 0 && `needs ${missing.join(', ')}` }, runAll);
 
-async function runAll(): Promise<void> {
+async function runAll(t: Test): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'k8ts-runc-'));
-  const registry = await startRegistry({ auth: 'none' });
-  t.teardown(async () => {
-    await registry.stop();
-    await rm(work, { recursive: true, force: true });
-  });
-  const seed = await ContentStore.open(join(work, 'seed'));
-  await buildBusyboxImage(seed, { tag: 'busybox' });
-  // another image (another config digest): removing it must not remove busybox, as CRI's
-  // removeImage drops every name of the image it resolves to
-  await buildBusyboxImage(seed, { tag: 'spare', cmd: ['true'] });
-  await pushImage(seed, 'busybox', { host: registry.host, repository: 'busybox', tag: '1.36' });
-  await pushImage(seed, 'spare', { host: registry.host, repository: 'spare', tag: '1' });
-  const image = `${registry.host}/busybox:1.36`;
+  t.teardown(() => rm(work, { recursive: true, force: true }));
+  // a second image (another config digest) for the suite's removeImage case
+  const seeded = await seedBusyboxRegistry(join(work, 'seed'), { spare: true });
+  t.teardown(() => seeded.stop());
+  const image = seeded.image;
   const logger = pino({ level: 'silent' });
   let serial = 0;
 
@@ -92,7 +69,7 @@ async function runAll(): Promise<void> {
 
   const options = {
     image,
-    spareImage: `${registry.host}/spare:1`,
+    spareImage: seeded.spareImage!,
     runsUntilStopped: { command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done'] },
     exitsWith: (code: number) => ({ command: ['sh', '-c', `sleep 0.2; exit ${code}`] }),
     patienceMs: 15_000,
@@ -124,33 +101,12 @@ async function runAll(): Promise<void> {
     const runtime: Runtime = made.runtime;
     await runtime.pullImage({ image: { image } });
 
+    const podConfigs = (name: string, command: string[], extra: Partial<ContainerConfig> = {}) =>
+      onePodConfigs({ namespace: 'runc', name, uid: `uid-${name}-${Date.now()}`, image, command, logRoot: made.logRoot, extra });
+
     async function pod(name: string, command: string[], extra: Partial<ContainerConfig> = {}) {
-      const identity = { namespace: 'runc', name, uid: `uid-${name}-${Date.now()}` };
-      const sandboxConfig: PodSandboxConfig = {
-        metadata: { ...identity, attempt: 0 },
-        hostname: name,
-        logDirectory: podLogDirectory(made.logRoot, identity),
-        portMappings: [],
-        labels: sandboxLabels(identity, {}),
-        annotations: {},
-      };
+      const { sandboxConfig, config } = podConfigs(name, command, extra);
       const { podSandboxId } = await runtime.runPodSandbox({ config: sandboxConfig, runtimeHandler: '' });
-      const config: ContainerConfig = {
-        metadata: { name: 'main', attempt: 0 },
-        image: { image },
-        command,
-        args: [],
-        workingDir: '',
-        envs: [],
-        mounts: [],
-        labels: containerLabels(identity, 'main'),
-        annotations: {},
-        logPath: containerLogPath('main', 0),
-        stdin: false,
-        stdinOnce: false,
-        tty: false,
-        ...extra,
-      };
       const { containerId } = await runtime.createContainer({ podSandboxId, config, sandboxConfig });
       await runtime.startContainer({ containerId });
       const ip = (await runtime.podSandboxStatus({ podSandboxId, verbose: false })).status.network?.ip ?? '';
@@ -205,31 +161,8 @@ async function runAll(): Promise<void> {
     });
 
     await t.test('a missing binary fails at create with runc\'s message', async (t) => {
-      const identity = { namespace: 'runc', name: 'nobinary', uid: `uid-nobinary-${Date.now()}` };
-      const sandboxConfig: PodSandboxConfig = {
-        metadata: { ...identity, attempt: 0 },
-        hostname: 'nobinary',
-        logDirectory: podLogDirectory(made.logRoot, identity),
-        portMappings: [],
-        labels: sandboxLabels(identity, {}),
-        annotations: {},
-      };
+      const { sandboxConfig, config } = podConfigs('nobinary', ['/nope']);
       const { podSandboxId } = await runtime.runPodSandbox({ config: sandboxConfig, runtimeHandler: '' });
-      const config: ContainerConfig = {
-        metadata: { name: 'main', attempt: 0 },
-        image: { image },
-        command: ['/nope'],
-        args: [],
-        workingDir: '',
-        envs: [],
-        mounts: [],
-        labels: containerLabels(identity, 'main'),
-        annotations: {},
-        logPath: containerLogPath('main', 0),
-        stdin: false,
-        stdinOnce: false,
-        tty: false,
-      };
       await t.rejects(runtime.createContainer({ podSandboxId, config, sandboxConfig }), /\/nope/, 'the error names the binary');
       await runtime.removePodSandbox({ podSandboxId });
     });

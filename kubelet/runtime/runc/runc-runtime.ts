@@ -45,8 +45,10 @@ import type {
   VersionResponse,
 } from '../../cri/api.js';
 import { CriError, isCriError } from '../../cri/errors.js';
+import { containerMatches, sandboxMatches, type FilterableContainer } from '../../cri/list-filters.js';
+import { containerSummary, podSandboxStatus, podSandboxSummary } from '../../cri/list-summaries.js';
+import * as checks from '../../cri/request-checks.js';
 import type { NodeImageService } from '../../images/image-service.js';
-import { matchesId, matchesLabels } from '../simulated/filters.js';
 import type { CgroupDriver } from './cgroups/cgroup-driver.js';
 import { httpProbe, tcpProbe } from './host-probes.js';
 import type { HostNames } from './host-names.js';
@@ -90,8 +92,6 @@ export interface RuncRuntimeDeps {
 }
 
 const newId = (): string => randomBytes(32).toString('hex');
-const sandboxNameKey = (c: PodSandboxConfig): string => `${c.metadata.name}_${c.metadata.namespace}_${c.metadata.uid}_${c.metadata.attempt}`;
-const containerNameKey = (sandboxId: string, c: ContainerConfig): string => `${sandboxId}/${c.metadata.name}_${c.metadata.attempt}`;
 
 export class RuncRuntime implements Runtime {
   private readonly sandboxes = new Map<string, SandboxRecord>();
@@ -114,12 +114,7 @@ export class RuncRuntime implements Runtime {
   async status(_req: { verbose: boolean }): Promise<{ status: { conditions: RuntimeCondition[] }; info: Record<string, string> }> {
     this.assertOpen();
     return {
-      status: {
-        conditions: [
-          { type: 'RuntimeReady', status: true, reason: '', message: '' },
-          { type: 'NetworkReady', status: true, reason: '', message: '' },
-        ],
-      },
+      status: { conditions: checks.readyConditions() },
       info: { runtime: RUNC_RUNTIME_NAME, cgroups: this.deps.cgroups.mode, tag: this.deps.names.tag, seccomp: String(this.deps.seccompAvailable) },
     };
   }
@@ -129,12 +124,7 @@ export class RuncRuntime implements Runtime {
   async runPodSandbox(req: { config: PodSandboxConfig; runtimeHandler: string }): Promise<{ podSandboxId: string }> {
     this.assertOpen();
     const config = req.config;
-    if (!config?.metadata?.name || !config.metadata.namespace || !config.metadata.uid) {
-      throw new CriError('InvalidArgument', 'sandbox config must have metadata.name, metadata.namespace and metadata.uid');
-    }
-    const nameKey = sandboxNameKey(config);
-    const taken = this.sandboxNames.get(nameKey);
-    if (taken) throw new CriError('AlreadyExists', `sandbox name ${JSON.stringify(nameKey)} is reserved for ${taken}`);
+    const nameKey = checks.requireNewSandbox(config, this.sandboxNames);
     const id = newId();
     this.sandboxNames.set(nameKey, id);
     const hostNetwork = config.linux?.securityContext?.namespaceOptions?.network === 'NODE';
@@ -200,7 +190,7 @@ export class RuncRuntime implements Runtime {
       await this.deps.cgroups.remove(sandbox.cgroupParent);
       await rm(sandbox.dir, { recursive: true, force: true });
       this.sandboxes.delete(sandbox.id);
-      this.sandboxNames.delete(sandboxNameKey(sandbox.config));
+      this.sandboxNames.delete(checks.sandboxNameKey(sandbox.config));
     });
     return {};
   }
@@ -209,16 +199,7 @@ export class RuncRuntime implements Runtime {
     this.assertOpen();
     const s = this.sandbox(req.podSandboxId);
     return {
-      status: {
-        id: s.id,
-        metadata: s.config.metadata,
-        state: s.state,
-        createdAt: s.createdAtNs,
-        ...(s.state === 'SANDBOX_READY' && s.ip !== undefined ? { network: { ip: s.ip, additionalIps: [] } } : {}),
-        labels: s.config.labels ?? {},
-        annotations: s.config.annotations ?? {},
-        runtimeHandler: s.runtimeHandler,
-      },
+      status: podSandboxStatus(s, s.state === 'SANDBOX_READY' ? s.ip : undefined),
       info: req.verbose ? { netns: s.netnsPath ?? 'host', cgroupParent: s.cgroupParent } : {},
     };
   }
@@ -228,8 +209,7 @@ export class RuncRuntime implements Runtime {
     const f = req.filter;
     const items: PodSandbox[] = [];
     for (const s of this.sandboxes.values()) {
-      if (!matchesId(s.id, f?.id) || (f?.state && f.state.state !== s.state) || !matchesLabels(s.config.labels ?? {}, f?.labelSelector)) continue;
-      items.push({ id: s.id, metadata: s.config.metadata, state: s.state, createdAt: s.createdAtNs, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtimeHandler: s.runtimeHandler });
+      if (sandboxMatches({ id: s.id, state: s.state, labels: s.config.labels }, f)) items.push(podSandboxSummary(s));
     }
     return { items };
   }
@@ -240,13 +220,11 @@ export class RuncRuntime implements Runtime {
     this.assertOpen();
     const sandbox = this.sandbox(req.podSandboxId);
     const config = req.config;
-    if (!config?.metadata?.name) throw new CriError('InvalidArgument', 'container config must have metadata.name');
-    if (sandbox.state !== 'SANDBOX_READY') throw new CriError('FailedPrecondition', `sandbox ${sandbox.id} is not ready; cannot create container ${config.metadata.name}`);
+    checks.requireContainerCreatable(config, { id: sandbox.id, ready: sandbox.state === 'SANDBOX_READY' });
     const image = (await this.deps.images.imageStatus({ image: config.image, verbose: false })).image;
     if (!image) throw new CriError('NotFound', `failed to get image ${JSON.stringify(config.image?.image ?? '')}: not found`);
-    const nameKey = containerNameKey(sandbox.id, config);
-    const taken = this.containerNames.get(nameKey);
-    if (taken) throw new CriError('AlreadyExists', `container name ${JSON.stringify(nameKey)} is reserved for ${taken}`);
+    const nameKey = checks.containerNameKey(sandbox.id, config);
+    checks.requireNameFree('container', nameKey, this.containerNames);
     const id = newId();
     this.containerNames.set(nameKey, id);
     const bundle = join(this.deps.names.containersDir, id);
@@ -360,10 +338,9 @@ export class RuncRuntime implements Runtime {
     const f = req.filter;
     const out: Container[] = [];
     for (const c of this.containers.values()) {
-      if (!matchesId(c.id, f?.id) || (f?.podSandboxId && !c.sandboxId.startsWith(f.podSandboxId))) continue;
+      // the state filter needs the state as of now: read a finished container's exit first
       await this.refresh(c);
-      if ((f?.state && f.state.state !== c.state) || !matchesLabels(c.config.labels ?? {}, f?.labelSelector)) continue;
-      out.push({ id: c.id, podSandboxId: c.sandboxId, metadata: c.config.metadata, image: c.config.image, imageRef: c.imageRef, state: c.state, createdAt: c.createdAtNs, labels: c.config.labels ?? {}, annotations: c.config.annotations ?? {} });
+      if (containerMatches(filterable(c), f)) out.push(containerSummary({ ...c, podSandboxId: c.sandboxId }));
     }
     return { containers: out };
   }
@@ -432,7 +409,7 @@ export class RuncRuntime implements Runtime {
     const f = req.filter;
     const out: ContainerStats[] = [];
     for (const c of this.containers.values()) {
-      if (!matchesId(c.id, f?.id) || (f?.podSandboxId && !c.sandboxId.startsWith(f.podSandboxId)) || !matchesLabels(c.config.labels ?? {}, f?.labelSelector)) continue;
+      if (!containerMatches(filterable(c), f)) continue;
       await this.refresh(c);
       if (c.state === 'CONTAINER_RUNNING') out.push(await this.statsOf(c));
     }
@@ -535,7 +512,7 @@ export class RuncRuntime implements Runtime {
     if (c.state === 'CONTAINER_RUNNING') await this.stopContainerNow(c, 0);
     await this.teardownContainerHost(c);
     this.containers.delete(c.id);
-    this.containerNames.delete(containerNameKey(c.sandboxId, c.config));
+    this.containerNames.delete(checks.containerNameKey(c.sandboxId, c.config));
   }
 
   /** runc delete, cgroup, overlay, bundle: everything a container put on the host */
@@ -588,15 +565,11 @@ export class RuncRuntime implements Runtime {
   }
 
   private sandbox(id: string): SandboxRecord {
-    const s = this.sandboxes.get(id);
-    if (!s) throw new CriError('NotFound', `sandbox ${JSON.stringify(id)} not found`);
-    return s;
+    return checks.knownSandbox(this.sandboxes, id);
   }
 
   private container(id: string): ContainerRecord {
-    const c = this.containers.get(id);
-    if (!c) throw new CriError('NotFound', `container ${JSON.stringify(id)} not found`);
-    return c;
+    return checks.knownContainer(this.containers, id);
   }
 
   private async locked<T>(id: string, work: () => Promise<T>): Promise<T> {
@@ -625,3 +598,4 @@ export class RuncRuntime implements Runtime {
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+const filterable = (c: ContainerRecord): FilterableContainer => ({ id: c.id, podSandboxId: c.sandboxId, state: c.state, labels: c.config.labels });

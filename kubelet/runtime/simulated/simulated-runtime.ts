@@ -47,7 +47,9 @@ import type {
 } from '../../cri/api.js';
 import { CriError } from '../../cri/errors.js';
 import { CONTAINER_TYPE_ANNOTATION, type ContainerType } from '../../cri/labels.js';
-import { matchesId, matchesLabels } from './filters.js';
+import { containerMatches, sandboxMatches, type FilterableContainer } from '../../cri/list-filters.js';
+import { containerSummary, podSandboxStatus, podSandboxSummary, type SandboxFacts } from '../../cri/list-summaries.js';
+import * as checks from '../../cri/request-checks.js';
 import { copyImage, ImageStore, MISSING_IMAGE_MARKER } from './image-store.js';
 import { PodIpAllocator } from './pod-ip-allocator.js';
 import { readContainerLifecycle, SIM_ANNOTATION_PREFIX } from './sim-annotations.js';
@@ -97,8 +99,6 @@ class SimulatedSandbox {
 
 /** 64 hex digits like containerd's ids; randomUUID draws from a cached entropy pool, so it stays cheap at 30,000 ids */
 const newId = (): string => (randomUUID() + randomUUID()).replaceAll('-', '');
-const sandboxNameKey = (c: PodSandboxConfig): string => `${c.metadata.name}_${c.metadata.namespace}_${c.metadata.uid}_${c.metadata.attempt}`;
-const containerNameKey = (sandboxId: string, c: ContainerConfig): string => `${sandboxId}/${c.metadata.name}_${c.metadata.attempt}`;
 
 export class SimulatedRuntime implements Runtime {
   private readonly sandboxes = new Map<string, SimulatedSandbox>();
@@ -128,12 +128,7 @@ export class SimulatedRuntime implements Runtime {
   async status(_req: { verbose: boolean }): Promise<{ status: { conditions: RuntimeCondition[] }; info: Record<string, string> }> {
     this.assertOpen();
     return {
-      status: {
-        conditions: [
-          { type: 'RuntimeReady', status: true, reason: '', message: '' },
-          { type: 'NetworkReady', status: true, reason: '', message: '' },
-        ],
-      },
+      status: { conditions: checks.readyConditions() },
       info: { runtime: SIMULATED_RUNTIME_NAME, podCIDR: this.opts.podCIDR, ...(this.opts.nodeName ? { nodeName: this.opts.nodeName } : {}) },
     };
   }
@@ -143,12 +138,7 @@ export class SimulatedRuntime implements Runtime {
   async runPodSandbox(req: { config: PodSandboxConfig; runtimeHandler: string }): Promise<{ podSandboxId: string }> {
     this.assertOpen();
     const config = req.config;
-    if (!config?.metadata?.name || !config.metadata.namespace || !config.metadata.uid) {
-      throw new CriError('InvalidArgument', 'sandbox config must have metadata.name, metadata.namespace and metadata.uid');
-    }
-    const nameKey = sandboxNameKey(config);
-    const taken = this.sandboxNames.get(nameKey);
-    if (taken) throw new CriError('AlreadyExists', `sandbox name ${JSON.stringify(nameKey)} is reserved for ${taken}`);
+    const nameKey = checks.requireNewSandbox(config, this.sandboxNames);
     const ip = this.ips.allocate();
     const id = newId();
     this.sandboxes.set(id, new SimulatedSandbox(id, config, req.runtimeHandler ?? '', this.opts.clock.now(), ip));
@@ -159,9 +149,7 @@ export class SimulatedRuntime implements Runtime {
 
   async stopPodSandbox(req: { podSandboxId: string }): Promise<Record<string, never>> {
     this.assertOpen();
-    const sandbox = this.sandboxes.get(req.podSandboxId);
-    if (!sandbox) throw new CriError('NotFound', `sandbox ${JSON.stringify(req.podSandboxId)} not found`);
-    await this.stopSandbox(sandbox);
+    await this.stopSandbox(this.getSandbox(req.podSandboxId));
     return {};
   }
 
@@ -172,16 +160,14 @@ export class SimulatedRuntime implements Runtime {
     await this.stopSandbox(sandbox);
     for (const container of sandbox.containers.values()) this.forgetContainer(container);
     this.sandboxes.delete(sandbox.id);
-    this.sandboxNames.delete(sandboxNameKey(sandbox.config));
+    this.sandboxNames.delete(checks.sandboxNameKey(sandbox.config));
     return {};
   }
 
   async podSandboxStatus(req: { podSandboxId: string; verbose: boolean }): Promise<{ status: PodSandboxStatus; info: Record<string, string> }> {
     this.assertOpen();
     const sandbox = this.getSandbox(req.podSandboxId);
-    const status: PodSandboxStatus = { ...this.sandboxSummary(sandbox) };
-    if (sandbox.ip) status.network = { ip: sandbox.ip, additionalIps: [] };
-    return { status, info: {} };
+    return { status: podSandboxStatus(this.sandboxFacts(sandbox), sandbox.ip || undefined), info: {} };
   }
 
   async listPodSandbox(req: { filter?: PodSandboxFilter }): Promise<{ items: PodSandbox[] }> {
@@ -189,10 +175,7 @@ export class SimulatedRuntime implements Runtime {
     const filter = req?.filter;
     const items: PodSandbox[] = [];
     for (const sandbox of this.sandboxes.values()) {
-      if (!matchesId(sandbox.id, filter?.id)) continue;
-      if (filter?.state && sandbox.state !== filter.state.state) continue;
-      if (!matchesLabels(sandbox.config.labels ?? {}, filter?.labelSelector)) continue;
-      items.push(this.sandboxSummary(sandbox));
+      if (sandboxMatches({ id: sandbox.id, state: sandbox.state, labels: sandbox.config.labels }, filter)) items.push(podSandboxSummary(this.sandboxFacts(sandbox)));
     }
     return { items };
   }
@@ -203,13 +186,11 @@ export class SimulatedRuntime implements Runtime {
     this.assertOpen();
     const sandbox = this.getSandbox(req.podSandboxId);
     const config = req.config;
-    if (!config?.metadata?.name) throw new CriError('InvalidArgument', 'container config must have metadata.name');
-    if (!sandbox.isReady()) throw new CriError('FailedPrecondition', `sandbox ${sandbox.id} is not ready; cannot create container ${config.metadata.name}`);
+    checks.requireContainerCreatable(config, { id: sandbox.id, ready: sandbox.isReady() });
     const image = this.images.find(config.image?.image ?? '');
     if (!image) throw new CriError('NotFound', `failed to resolve image ${JSON.stringify(config.image?.image ?? '')}: not found`);
-    const nameKey = containerNameKey(sandbox.id, config);
-    const taken = this.containerNames.get(nameKey);
-    if (taken) throw new CriError('AlreadyExists', `container name ${JSON.stringify(nameKey)} is reserved for ${taken}`);
+    const nameKey = checks.containerNameKey(sandbox.id, config);
+    checks.requireNameFree('container', nameKey, this.containerNames);
 
     // The sandbox's own config is the authority for the pod's annotations; the copy in
     // the request is the kubelet's and should be the same.
@@ -264,20 +245,8 @@ export class SimulatedRuntime implements Runtime {
     const filter = req?.filter;
     const containers: Container[] = [];
     for (const c of this.candidateContainers(filter?.podSandboxId)) {
-      if (!matchesId(c.id, filter?.id)) continue;
-      if (filter?.state && c.state !== filter.state.state) continue;
-      if (!matchesLabels(c.config.labels, filter?.labelSelector)) continue;
-      containers.push({
-        id: c.id,
-        podSandboxId: c.sandbox.id,
-        metadata: { ...c.config.metadata },
-        image: { ...c.config.image },
-        imageRef: c.imageRef,
-        state: c.state,
-        createdAt: c.createdAtMs * 1e6,
-        labels: { ...c.config.labels },
-        annotations: { ...c.config.annotations },
-      });
+      if (!containerMatches(filterable(c), filter)) continue;
+      containers.push(containerSummary({ id: c.id, podSandboxId: c.sandbox.id, config: c.config, imageRef: c.imageRef, state: c.state, createdAtNs: c.createdAtMs * 1e6 }));
     }
     return { containers };
   }
@@ -321,7 +290,7 @@ export class SimulatedRuntime implements Runtime {
     const filter = req?.filter;
     const stats: ContainerStats[] = [];
     for (const c of this.candidateContainers(filter?.podSandboxId)) {
-      if (matchesId(c.id, filter?.id) && matchesLabels(c.config.labels, filter?.labelSelector)) stats.push(this.statsOf(c));
+      if (containerMatches(filterable(c), filter)) stats.push(this.statsOf(c));
     }
     return { stats };
   }
@@ -403,15 +372,11 @@ export class SimulatedRuntime implements Runtime {
   }
 
   private getSandbox(id: string): SimulatedSandbox {
-    const sandbox = this.sandboxes.get(id);
-    if (!sandbox) throw new CriError('NotFound', `sandbox ${JSON.stringify(id)} not found`);
-    return sandbox;
+    return checks.knownSandbox(this.sandboxes, id);
   }
 
   private getContainer(id: string): SimulatedContainer {
-    const container = this.containers.get(id);
-    if (!container) throw new CriError('NotFound', `container ${JSON.stringify(id)} not found`);
-    return container;
+    return checks.knownContainer(this.containers, id);
   }
 
   private candidateContainers(podSandboxId: string | undefined): Iterable<SimulatedContainer> {
@@ -433,19 +398,11 @@ export class SimulatedRuntime implements Runtime {
 
   private forgetContainer(container: SimulatedContainer): void {
     this.containers.delete(container.id);
-    this.containerNames.delete(containerNameKey(container.sandbox.id, container.config));
+    this.containerNames.delete(checks.containerNameKey(container.sandbox.id, container.config));
   }
 
-  private sandboxSummary(sandbox: SimulatedSandbox): PodSandbox {
-    return {
-      id: sandbox.id,
-      metadata: { ...sandbox.config.metadata },
-      state: sandbox.state,
-      createdAt: sandbox.createdAtMs * 1e6,
-      labels: { ...sandbox.config.labels },
-      annotations: { ...sandbox.config.annotations },
-      runtimeHandler: sandbox.runtimeHandler,
-    };
+  private sandboxFacts(sandbox: SimulatedSandbox): SandboxFacts {
+    return { id: sandbox.id, config: sandbox.config, state: sandbox.state, createdAtNs: sandbox.createdAtMs * 1e6, runtimeHandler: sandbox.runtimeHandler };
   }
 
   private statsOf(c: SimulatedContainer): ContainerStats {
@@ -468,3 +425,4 @@ export class SimulatedRuntime implements Runtime {
 }
 
 const closedError = (): CriError => new CriError('Unavailable', 'the simulated runtime is closed');
+const filterable = (c: SimulatedContainer): FilterableContainer => ({ id: c.id, podSandboxId: c.sandbox.id, state: c.state, labels: c.config.labels });

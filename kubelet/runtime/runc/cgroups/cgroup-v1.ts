@@ -10,16 +10,16 @@
  */
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CgroupDriver, CgroupDriverOptions, CgroupStats } from './cgroup-driver.js';
+import type { CgroupDriver, CgroupDriverOptions } from './cgroup-driver.js';
 import { listSubdirsPostOrder, mergePostOrder, relativeCgroupPath, removeCgroupDir } from './cgroup-dirs.js';
-import { parseFlatKeyed, parseSingleValue, workingSet } from './cgroup-files.js';
+import { parseSingleValue } from './cgroup-files.js';
+import { cgroupPathBelow, oomKillCount, statsFromFiles, V1_MEMORY_STAT_KEYS } from './cgroup-stats.js';
 
 export function cgroupV1Driver(root: string, opts: CgroupDriverOptions = {}): CgroupDriver {
   const read = (controller: string, rel: string, file: string) => readFile(join(root, controller, rel, file), 'utf8').catch(() => undefined);
 
   const oomKills = async (cgroupsPath: string): Promise<number> => {
-    const text = await read('memory', relativeCgroupPath(cgroupsPath), 'memory.oom_control');
-    return text ? (parseFlatKeyed(text).get('oom_kill') ?? 0) : 0;
+    return oomKillCount(await read('memory', relativeCgroupPath(cgroupsPath), 'memory.oom_control'));
   };
 
   /** every hierarchy dir, once (cpu and cpuacct may be the same dir) */
@@ -39,25 +39,15 @@ export function cgroupV1Driver(root: string, opts: CgroupDriverOptions = {}): Cg
     mode: 'v1',
     async stats(cgroupsPath) {
       const rel = relativeCgroupPath(cgroupsPath);
-      const [usage, memoryStat, cpu, pids, ooms] = await Promise.all([
+      const [memoryUsage, memoryStat, cpu, pidsCurrent, ooms] = await Promise.all([
         read('memory', rel, 'memory.usage_in_bytes'),
         read('memory', rel, 'memory.stat'),
         read('cpuacct', rel, 'cpuacct.usage'),
         read('pids', rel, 'pids.current'),
         oomKills(cgroupsPath),
       ]);
-      if (usage === undefined && cpu === undefined) return undefined;
-      const memory = parseFlatKeyed(memoryStat ?? '');
-      const usageBytes = parseSingleValue(usage ?? '') ?? 0;
-      const result: CgroupStats = {
-        cpuUsageNanos: parseSingleValue(cpu ?? '') ?? 0,
-        memoryUsageBytes: usageBytes,
-        workingSetBytes: workingSet(usageBytes, memory.get('total_inactive_file') ?? 0),
-        rssBytes: memory.get('total_rss') ?? 0,
-        oomKills: ooms,
-        pids: parseSingleValue(pids ?? '') ?? 0,
-      };
-      return result;
+      if (memoryUsage === undefined && cpu === undefined) return undefined;
+      return statsFromFiles({ cpuUsageNanos: parseSingleValue(cpu ?? '') ?? 0, memoryUsage, memoryStat, pidsCurrent, oomKills: ooms }, V1_MEMORY_STAT_KEYS);
     },
     oomKills,
     async remove(cgroupsPath) {
@@ -68,7 +58,7 @@ export function cgroupV1Driver(root: string, opts: CgroupDriverOptions = {}): Cg
     async listUnder(parentPath) {
       const rel = relativeCgroupPath(parentPath);
       const lists = await Promise.all((await hierarchies()).map((h) => listSubdirsPostOrder(join(h, rel))));
-      return mergePostOrder(lists).map((sub) => `/${rel ? `${rel}/` : ''}${sub}`);
+      return mergePostOrder(lists).map((sub) => cgroupPathBelow(rel, sub));
     },
   };
 }

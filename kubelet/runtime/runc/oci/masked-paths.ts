@@ -1,9 +1,6 @@
 /**
- * /proc and /sys paths hidden (masked: /dev/null or an empty read-only tmpfs over them) or
- * made read-only in unprivileged containers, so a container cannot read kernel memory,
- * keys or timer internals, nor write kernel tunables. These are the runtime defaults
- * (containerd's oci.populateDefaultUnixSpec list, plus /sys/devices/virtual/powercap, which
- * containerd and the kubelet's DefaultProcMount added after the RAPL power side channel);
+ * The masked and read-only /proc and /sys paths of a container's OCI spec. The defaults are
+ * the kubelet's own lists (../../../cri/default-proc-paths.ts, one list for both ends);
  * the kubelet may send its own lists in the security context, and those win. Privileged
  * containers get neither.
  *
@@ -12,22 +9,9 @@
  * /proc. (containerd masks nothing unless the kubelet sends lists — the kubelet always does
  * for the Default procMount; k8ts keeps the defaults instead.)
  */
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../../../cri/default-proc-paths.js';
 
-export const DEFAULT_MASKED_PATHS: readonly string[] = [
-  '/proc/acpi',
-  '/proc/asound',
-  '/proc/kcore',
-  '/proc/keys',
-  '/proc/latency_stats',
-  '/proc/timer_list',
-  '/proc/timer_stats',
-  '/proc/sched_debug',
-  '/proc/scsi',
-  '/sys/firmware',
-  '/sys/devices/virtual/powercap',
-];
-
-export const DEFAULT_READONLY_PATHS: readonly string[] = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+export { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS };
 
 export function maskedAndReadonlyPaths(
   privileged: boolean,

@@ -8,8 +8,8 @@
  * runtime-recipe §4(a) tested with conmon 2.1.6.
  */
 
-export interface ConmonArgsInput {
-  runcPath: string;
+/** the container and where conmon keeps its files: what the runtime gives to start one (./conmon.ts) */
+export interface ConmonContainer {
   runcRoot: string;
   id: string;
   bundle: string;
@@ -18,13 +18,17 @@ export interface ConmonArgsInput {
   exitDir: string;
   persistDir: string;
   socketDir: string;
-  /** conmon's own pid file and the container's pid file */
-  conmonPidFile: string;
-  containerPidFile: string;
   stdin?: boolean;
   tty?: boolean;
   /** bytes; conmon truncates the log when it passes this (kubelet rotates first normally) */
   logSizeMax?: number;
+}
+
+export interface ConmonArgsInput extends ConmonContainer {
+  runcPath: string;
+  /** conmon's own pid file and the container's pid file */
+  conmonPidFile: string;
+  containerPidFile: string;
   logLevel?: 'debug' | 'info' | 'warning' | 'error';
 }
 

@@ -27,27 +27,16 @@ import { access, mkdir, open, readFile } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { realClock, type Clock } from '../../../../client/clock.js';
 import { CriError } from '../../../cri/errors.js';
-import { conmonArgs, parseSyncPipe } from './conmon-args.js';
+import { conmonArgs, parseSyncPipe, type ConmonContainer } from './conmon-args.js';
 
 // what conmon leaves behind is read in exit-watch.ts; re-exported so the runtime needs one import
 export { readExitCode, waitForExit, wasOomKilled } from './exit-watch.js';
 
-export interface StartUnderConmonOptions {
+export interface StartUnderConmonOptions extends ConmonContainer {
   /** default 'conmon' on PATH */
   conmonPath?: string;
   /** default 'runc' on PATH (resolved to an absolute path for conmon) */
   runcPath?: string;
-  runcRoot: string;
-  id: string;
-  bundle: string;
-  /** the CRI log file (the kubelet's path) */
-  logPath: string;
-  exitDir: string;
-  persistDir: string;
-  socketDir: string;
-  stdin?: boolean;
-  tty?: boolean;
-  logSizeMax?: number;
   /** how long runc create may take before we give up; default 60 s */
   syncTimeoutMs?: number;
   clock?: Clock;
@@ -72,21 +61,7 @@ export async function startContainerUnderConmon(opts: StartUnderConmonOptions): 
   const runcPath = await resolveExecutable(opts.runcPath ?? 'runc');
   const conmonPath = opts.conmonPath ?? 'conmon';
   await Promise.all([opts.exitDir, opts.persistDir, opts.socketDir].map((d) => mkdir(d, { recursive: true })));
-  const args = conmonArgs({
-    runcPath,
-    runcRoot: opts.runcRoot,
-    id: opts.id,
-    bundle: opts.bundle,
-    logPath: opts.logPath,
-    exitDir: opts.exitDir,
-    persistDir: opts.persistDir,
-    socketDir: opts.socketDir,
-    conmonPidFile: conmonPidPath(opts.bundle),
-    containerPidFile: containerPidPath(opts.bundle),
-    stdin: opts.stdin,
-    tty: opts.tty,
-    logSizeMax: opts.logSizeMax,
-  });
+  const args = conmonArgs({ ...opts, runcPath, conmonPidFile: conmonPidPath(opts.bundle), containerPidFile: containerPidPath(opts.bundle) });
   const outputFd = openSync(conmonOutputPath(opts.persistDir), 'a');
   let answer: { ok: true; pid: number } | { ok: false; message: string };
   try {

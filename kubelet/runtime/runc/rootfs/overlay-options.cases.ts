@@ -40,7 +40,7 @@ t.test('mountinfo: unescape, parse, mounts under a dir deepest first', async (t)
     'garbage',
   ].join('\n'));
   t.equal(entries.length, 5);
-  t.same(entries[1], { mountPoint: '/s/c1/rootfs', fsType: 'overlay', source: 'overlay' });
+  t.same(entries[1], { root: '/', mountPoint: '/s/c1/rootfs', options: 'rw,relatime', fsType: 'overlay', source: 'overlay', superOptions: 'rw,lowerdir=/a,upperdir=/b,workdir=/c' });
   t.equal(entries[4]!.mountPoint, '/s/with space');
   t.equal(entries[4]!.source, 'tmp fs');
   t.same(mountPointsUnder(entries, '/s/c1'), ['/s/c1/rootfs/proc', '/s/c1/rootfs']);

@@ -20,7 +20,7 @@ const MOUNTINFO = [
 t.test('mountinfo', async (t) => {
   const entries = parseMountInfo(MOUNTINFO);
   t.equal(entries.length, 9, 'garbage skipped');
-  t.same(entries[5], { root: 'net:[4026532300]', mountPoint: '/tmp/k8ts-a/netns/pod1', fsType: 'nsfs', source: 'nsfs' });
+  t.same(entries[5], { root: 'net:[4026532300]', mountPoint: '/tmp/k8ts-a/netns/pod1', options: 'rw', fsType: 'nsfs', source: 'nsfs', superOptions: 'rw' });
   t.equal(entries[6]!.mountPoint, '/tmp/k8ts-a/netns/with space', 'octal escapes decoded');
   t.same(
     mountsUnder(entries, '/tmp/k8ts-a').map((m) => m.mountPoint),
