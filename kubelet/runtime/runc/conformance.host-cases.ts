@@ -135,6 +135,21 @@ async function runAll(t: Test): Promise<void> {
       const { containerId, podSandboxId, ip } = await pod('web', ['sh', '-c', 'mkdir -p /www && echo hello > /www/index.html && httpd -f -p 8080 -h /www']);
       const hostname = await runtime.execSync({ containerId, cmd: ['hostname'], timeout: 10 });
       t.equal(Buffer.from(hostname.stdout).toString().trim(), 'web', 'hostname is the pod name');
+      // a second container of the same pod shares its network and IPC namespaces, and reaches the first on localhost
+      const { sandboxConfig, config: first } = podConfigs('web', ['sleep', '3600']);
+      const sidecarConfig = { ...first, metadata: { name: 'sidecar', attempt: 0 }, logPath: 'sidecar/0.log' };
+      const { containerId: sidecar } = await runtime.createContainer({ podSandboxId, config: sidecarConfig, sandboxConfig: { ...sandboxConfig, metadata: (await runtime.podSandboxStatus({ podSandboxId, verbose: false })).status.metadata } });
+      await runtime.startContainer({ containerId: sidecar });
+      const nsOf = async (id: string, ns: string) => Buffer.from((await runtime.execSync({ containerId: id, cmd: ['readlink', `/proc/self/ns/${ns}`], timeout: 10 })).stdout).toString().trim();
+      t.equal(await nsOf(sidecar, 'net'), await nsOf(containerId, 'net'), 'one network namespace per pod');
+      t.equal(await nsOf(sidecar, 'ipc'), await nsOf(containerId, 'ipc'), 'one IPC namespace per pod');
+      t.not(await nsOf(sidecar, 'pid'), await nsOf(containerId, 'pid'), 'a PID namespace per container (shareProcessNamespace is off)');
+      let local = await runtime.execSync({ containerId: sidecar, cmd: ['sh', '-c', 'timeout 3 wget -qO- http://127.0.0.1:8080/index.html'], timeout: 10 });
+      for (let i = 0; i < 40 && local.exitCode !== 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        local = await runtime.execSync({ containerId: sidecar, cmd: ['sh', '-c', 'timeout 3 wget -qO- http://127.0.0.1:8080/index.html'], timeout: 10 });
+      }
+      t.equal(Buffer.from(local.stdout).toString().trim(), 'hello', 'the sidecar reaches the web container on localhost');
       const failing = await runtime.execSync({ containerId, cmd: ['sh', '-c', 'echo oops >&2; exit 7'], timeout: 10 });
       t.equal(failing.exitCode, 7, 'exit code of the exec');
       t.equal(Buffer.from(failing.stderr).toString().trim(), 'oops', 'its stderr');

@@ -19,6 +19,8 @@ export interface SandboxRecord {
   state: 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
   /** the pinned netns; absent for host-network pods */
   netnsPath?: string;
+  /** the pinned IPC namespace the pod's containers share; absent for host-IPC pods */
+  ipcPath?: string;
   ip?: string;
   /** the directory holding hosts, resolv.conf, hostname */
   dir: string;

@@ -52,7 +52,7 @@ import type { NodeImageService } from '../../images/image-service.js';
 import type { CgroupDriver } from './cgroups/cgroup-driver.js';
 import { httpProbe, tcpProbe } from './host-probes.js';
 import type { HostNames } from './host-names.js';
-import { createNetns, removeNetns } from './network/netns.js';
+import { createNetns, createPinnedIpc, removeNetns } from './network/netns.js';
 import { writePodFiles } from './network/pod-files.js';
 import type { PodNetwork } from './network/pod-network.js';
 import { buildOciSpec } from './oci/build-oci-spec.js';
@@ -127,7 +127,9 @@ export class RuncRuntime implements Runtime {
     const nameKey = checks.requireNewSandbox(config, this.sandboxNames);
     const id = newId();
     this.sandboxNames.set(nameKey, id);
-    const hostNetwork = config.linux?.securityContext?.namespaceOptions?.network === 'NODE';
+    const namespaces = config.linux?.securityContext?.namespaceOptions;
+    const hostNetwork = namespaces?.network === 'NODE';
+    const hostIpc = namespaces?.ipc === 'NODE';
     const record: SandboxRecord = {
       id,
       config,
@@ -137,15 +139,18 @@ export class RuncRuntime implements Runtime {
       dir: join(this.deps.names.sandboxesDir, id),
       cgroupParent: `${this.deps.names.cgroupParent}/pod${config.metadata.uid}`,
       ...(hostNetwork ? {} : { netnsPath: join(this.deps.names.netnsDir, id) }),
+      ...(hostIpc ? {} : { ipcPath: join(this.deps.names.netnsDir, `${id}.ipc`) }),
     };
     this.sandboxes.set(id, record);
     try {
       await saveRecord(record.dir, record);
+      await mkdir(this.deps.names.netnsDir, { recursive: true });
       if (record.netnsPath) {
-        await mkdir(this.deps.names.netnsDir, { recursive: true });
-        await createNetns(record.netnsPath);
+        await createNetns(record.netnsPath, record.ipcPath ? { ipcPath: record.ipcPath } : {});
         const { ip } = await this.deps.network.setUp(id, record.netnsPath, config.portMappings ?? []);
         record.ip = ip;
+      } else if (record.ipcPath) {
+        await createPinnedIpc(record.ipcPath);
       }
       await writePodFiles(record.dir, {
         hostname: config.hostname || config.metadata.name,
@@ -258,6 +263,7 @@ export class RuncRuntime implements Runtime {
         image: imageConfig,
         rootfsPath: rootfs,
         ...(sandbox.netnsPath ? { netnsPath: sandbox.netnsPath } : {}),
+        ...(sandbox.ipcPath ? { ipcNsPath: sandbox.ipcPath } : {}),
         podFiles: { hosts: join(sandbox.dir, 'hosts'), resolvConf: join(sandbox.dir, 'resolv.conf'), hostname: join(sandbox.dir, 'hostname') },
         cgroupsPath: record.cgroupsPath,
         ...(this.deps.settings.pidsLimit > 0 ? { pidsLimit: this.deps.settings.pidsLimit } : {}),
@@ -474,6 +480,7 @@ export class RuncRuntime implements Runtime {
       await this.locked(sandbox.id, async () => {
         for (const container of this.containersOf(sandbox.id)) await this.removeContainerNow(container).catch((err) => this.warn('remove container', err));
         await this.teardownSandboxHost(sandbox).catch((err) => this.warn('tear down sandbox', err));
+        await this.deps.cgroups.remove(sandbox.cgroupParent).catch((err) => this.warn('remove pod cgroup', err));
       });
     }
     this.sandboxes.clear();
@@ -526,6 +533,7 @@ export class RuncRuntime implements Runtime {
 
   /** the sandbox's network and netns (its containers must be stopped first) */
   private async teardownSandboxHost(s: SandboxRecord): Promise<void> {
+    if (s.ipcPath) await removeNetns(s.ipcPath);
     if (!s.netnsPath) return;
     await this.deps.network.tearDown(s.id, s.netnsPath);
     await removeNetns(s.netnsPath);

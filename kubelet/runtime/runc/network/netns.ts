@@ -22,6 +22,11 @@ import { runTool, toolFailureText } from './run-tool.js';
 export interface NetnsOptions {
   /** each unshare/umount call is killed after this long */
   timeoutMs?: number;
+  /**
+   * also pin a new IPC namespace here, in the same unshare call (the pod's containers share
+   * it, as they share the pause container's IPC namespace in kube); removed with removeNetns
+   */
+  ipcPath?: string;
 }
 
 /** the path as the kernel writes it in mountinfo (symlinks in the parent resolved) */
@@ -50,10 +55,12 @@ export async function createNetns(path: string, opts: NetnsOptions = {}): Promis
   if (await isMountPoint(path)) throw new CriError('AlreadyExists', `network namespace ${path} already exists`);
   // the bind mount needs an existing file as its target
   await (await open(path, 'a', 0o444)).close();
-  const r = await runTool('unshare', [`--net=${path}`, 'true'], { timeoutMs });
+  if (opts.ipcPath) await (await open(opts.ipcPath, 'a', 0o444)).close();
+  const r = await runTool('unshare', [`--net=${path}`, ...(opts.ipcPath ? [`--ipc=${opts.ipcPath}`] : []), 'true'], { timeoutMs });
   if (r.exitCode !== 0) {
     // a timed-out unshare may still have mounted: take it down with the file
     await removeNetns(path, opts).catch(() => {});
+    if (opts.ipcPath) await removeNetns(opts.ipcPath, opts).catch(() => {});
     throw new CriError('Unknown', `failed to create network namespace ${path}: ${toolFailureText('unshare', r)}`);
   }
 }
@@ -80,5 +87,17 @@ export async function removeNetns(path: string, opts: NetnsOptions = {}): Promis
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw new CriError('Unknown', `failed to remove network namespace ${path}: ${(err as Error).message}`);
     }
+  }
+}
+
+/** a pinned IPC namespace alone (host-network pods still share one IPC namespace per pod) */
+export async function createPinnedIpc(path: string, opts: Omit<NetnsOptions, 'ipcPath'> = {}): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_NETWORK_SETTINGS.hostToolTimeoutMs;
+  await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+  await (await open(path, 'a', 0o444)).close();
+  const r = await runTool('unshare', [`--ipc=${path}`, 'true'], { timeoutMs });
+  if (r.exitCode !== 0) {
+    await removeNetns(path, opts).catch(() => {});
+    throw new CriError('Unknown', `failed to create IPC namespace ${path}: ${toolFailureText('unshare', r)}`);
   }
 }
