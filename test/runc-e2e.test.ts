@@ -26,6 +26,7 @@ import { pushImage } from '../kubelet/images/testing/push-image.js';
 import { hostNames } from '../kubelet/runtime/runc/host-names.js';
 import { assertNoTrace, snapshotHostTrace } from '../kubelet/runtime/runc/testing/host-trace.js';
 import { runcHostProblems, seedBusyboxRegistry } from '../kubelet/runtime/runc/testing/runc-host.js';
+import { startRegistry } from '../kubelet/images/testing/registry-harness.js';
 import { e2eCluster, type E2e } from './helpers/e2e.js';
 import { hasKubectl } from './helpers/kubectl.js';
 import { jsonOf, until } from './helpers/poll.js';
@@ -238,6 +239,24 @@ async function main(t: Test): Promise<void> {
     t.ok(seen.has('ImagePullBackOff'), 'ImagePullBackOff');
     t.match(await e.ok(['describe', 'pod', 'nope']), /Failed to pull image ".*no-such-tag".*not found/, 'the registry\'s answer in the event');
     await e.ok(['delete', 'pod', 'nope']);
+  });
+
+  await t.test('a private registry: imagePullSecrets supply the Basic credentials', async (t) => {
+    const privateRegistry = await startRegistry({ auth: 'htpasswd', users: { puller: 'pull-me' } });
+    t.teardown(() => privateRegistry.stop());
+    await pushImage(seed, 'busybox', { host: privateRegistry.host, repository: 'private/busybox', tag: '1' }, { username: 'puller', password: 'pull-me' });
+    const privateImage = `${privateRegistry.host}/private/busybox:1`;
+    await e.ok(['create', 'secret', 'docker-registry', 'regcred', `--docker-server=${privateRegistry.host}`, '--docker-username=puller', '--docker-password=pull-me']);
+
+    await apply(pod('anonymous', { restartPolicy: 'Never', containers: [{ name: 'main', image: privateImage, command: ['true'] }] }));
+    await until(() => podJson('anonymous'), (p) => p?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff', 60_000);
+    t.match(await e.ok(['describe', 'pod', 'anonymous']), /Failed to pull image ".*private\/busybox:1".*401 Unauthorized/, 'without credentials the registry says 401');
+
+    await apply(pod('authorized', { restartPolicy: 'Never', imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'main', image: privateImage, command: ['echo', 'pulled with a secret'] }] }));
+    const done = await until(() => podJson('authorized'), phaseIs('Succeeded'), 60_000);
+    t.equal(done?.status?.phase, 'Succeeded', 'with the pull secret the pod runs');
+    t.equal((await logsOf('authorized')).trim(), 'pulled with a secret');
+    await e.ok(['delete', 'pod', 'anonymous', 'authorized']);
   });
 
   // an arm64 busybox (e.g. from Debian's busybox-static:arm64) and qemu-user-static's binfmt entry

@@ -16,6 +16,7 @@ import type { ContentStore } from '../content-store.js';
 import { sha256Digest } from '../digest.js';
 import { MediaTypes } from '../media-types.js';
 import type { Descriptor, ImageManifest, Platform } from '../oci-types.js';
+import { hostPlatform } from '../platform.js';
 
 const run = promisify(execFile);
 
@@ -89,9 +90,11 @@ export async function busyboxRootfs(opts: { arch: string; marker: string; busybo
 
 /** One single-platform busybox image in the store (tagged when opts.tag is given). */
 export async function buildBusyboxImage(store: ContentStore, opts: BusyboxImageOptions = {}): Promise<BuiltImage> {
-  const arch = opts.arch ?? 'amd64';
-  const foreign = arch !== 'amd64' && opts.busybox === undefined;
-  const base = await busyboxRootfs({ arch, marker: foreign ? `${arch} (amd64 binary)` : arch, ...(opts.busybox ? { busybox: opts.busybox } : {}) });
+  // the host's busybox runs on the host's architecture; another arch gets it only as a labelled stand-in
+  const hostArch = hostPlatform().architecture;
+  const arch = opts.arch ?? hostArch;
+  const foreign = arch !== hostArch && opts.busybox === undefined;
+  const base = await busyboxRootfs({ arch, marker: foreign ? `${arch} (${hostArch} binary)` : arch, ...(opts.busybox ? { busybox: opts.busybox } : {}) });
   return buildImage(store, {
     layers: [base, ...(opts.extraLayers ?? [])],
     architecture: arch,
