@@ -17,6 +17,12 @@ export interface CreateToRunningOptions {
   podBody: (i: number) => string;
   /** put before the timeout error's message ("runc: ") */
   errorPrefix?: string;
+  /**
+   * closed loop: a create slot is free again only once its pod is Running, so at most
+   * `concurrency` pods are starting at any time (default: open loop, the creates go out as
+   * fast as the API answers and the pods queue up on the nodes)
+   */
+  slotUntilRunning?: boolean;
 }
 
 export interface CreateToRunningResult {
@@ -41,6 +47,7 @@ export async function measureCreateToRunning(client: ApiClient, opts: CreateToRu
   let lastRunningAt = 0;
   let allRunning!: () => void;
   const done = new Promise<void>((resolve) => (allRunning = resolve));
+  const waiting = new Map<string, () => void>();
   const watch = await client.watch(`/api/v1/namespaces/${ns}/pods?watch=true&resourceVersion=${rv}`, (line, at) => {
     const event = JSON.parse(line) as PodEvent;
     const name = event.object.metadata.name;
@@ -49,6 +56,7 @@ export async function measureCreateToRunning(client: ApiClient, opts: CreateToRu
     const created = createdAt.get(name);
     if (created !== undefined) latencies.add(at - created);
     lastRunningAt = at;
+    waiting.get(name)?.();
     if (runningAt.size === pods) allRunning();
   });
   try {
@@ -60,6 +68,7 @@ export async function measureCreateToRunning(client: ApiClient, opts: CreateToRu
       // a watch event that beat the 201 back to us
       const seen = runningAt.get(podName(i));
       if (seen !== undefined) latencies.add(Math.max(0, seen - res.endAt));
+      else if (opts.slotUntilRunning) await new Promise<void>((resolve) => waiting.set(podName(i), resolve));
       return true;
     });
     let timer: NodeJS.Timeout | undefined;

@@ -1,7 +1,8 @@
 /**
  * The runc half of bench:pods: `k8ts up --nodes 1 --runtime runc` in a child process, with a
  * busybox image already in the node's image store (pull excluded, as in the Kubernetes pod
- * startup SLO), then N pods created `concurrency` at a time. Each pod's latency runs from
+ * startup SLO), then N pods created `concurrency` at a time (a slot is free again once its pod
+ * is Running, so at most that many pods are starting at once). Each pod's latency runs from
  * its create's 201 to the watch event that first shows it Running: scheduler-free (spec.
  * nodeName is set), but with a real netns, CNI, overlay mount, runc and conmon per pod.
  * All pods are deleted again and the cluster stopped, which removes every host resource.
@@ -51,7 +52,7 @@ export async function runcPodsBench(dataDir: string, pods: number, concurrency: 
       if (i > 300) throw new Error('node k8ts-node-1 did not register');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const { latencies } = await measureCreateToRunning(client, { namespace: NS, pods, concurrency, timeoutS, podName, podBody, errorPrefix: 'runc: ' });
+    const { latencies } = await measureCreateToRunning(client, { namespace: NS, pods, concurrency, timeoutS, podName, podBody, errorPrefix: 'runc: ', slotUntilRunning: true });
     await client.request('DELETE', `/api/v1/namespaces/${NS}/pods`);
     return { runc_p50_ms: round(latencies.percentile(50), 1), runc_p99_ms: round(latencies.percentile(99), 1), runc_max_ms: round(latencies.max(), 1) };
   } finally {
