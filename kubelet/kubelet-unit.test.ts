@@ -40,6 +40,7 @@ import './prober/probe-action.cases.js';
 import './prober/prober-manager.cases.js';
 import './runtime/runc/cgroups/cgroup-drivers.cases.js';
 import './runtime/runc/cgroups/cgroup-files.cases.js';
+import './runtime/runc/ip-forward.cases.js';
 import './runtime/runc/network/cni-config.cases.js';
 import './runtime/runc/network/cni-exec.cases.js';
 import './runtime/runc/network/cni-result-store.cases.js';

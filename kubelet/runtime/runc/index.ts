@@ -18,6 +18,7 @@ import { SnapshotStore } from '../../images/snapshots.js';
 import { detectCgroupDriver } from './cgroups/cgroup-driver.js';
 import { cleanUpRuntimeHost } from './host-cleanup.js';
 import { hostNames } from './host-names.js';
+import { readIpForward, restoreIpForward } from './ip-forward.js';
 import { PodNetwork } from './network/pod-network.js';
 import { assertPodCidrFree } from './pod-cidr-check.js';
 import { containerNofileLimit } from './oci/nofile-limit.js';
@@ -72,10 +73,14 @@ export async function createRuncRuntime(opts: RuncRuntimeOptions): Promise<Runti
   const images = createImageService({ store, snapshots, logger });
   const lastCapability = Number((await readFile('/proc/sys/kernel/cap_last_cap', 'utf8').catch(() => '40')).trim());
 
+  const sweep = () => cleanUpRuntimeHost({ names, stateDir: opts.stateDir, runc, cgroups, network, logger });
+  await sweep();
+  // read after the sweep: a crashed run's bridge (now gone) may have turned it on
+  const ipForwardBefore = await readIpForward();
   const cleanupHost = async () => {
-    await cleanUpRuntimeHost({ names, stateDir: opts.stateDir, runc, cgroups, network, logger });
+    await sweep();
+    await restoreIpForward(ipForwardBefore).catch((err: Error) => logger.warn({ err: err.message }, 'runc: could not restore net.ipv4.ip_forward'));
   };
-  await cleanupHost();
 
   logger.info({ cgroups: cgroups.mode, tag: names.tag, podCIDR: opts.podCIDR }, `runc runtime ready (runc ${runcVersion})`);
   return new RuncRuntime({
