@@ -143,6 +143,7 @@ async function runAll(t: Test): Promise<void> {
       const nsOf = async (id: string, ns: string) => Buffer.from((await runtime.execSync({ containerId: id, cmd: ['readlink', `/proc/self/ns/${ns}`], timeout: 10 })).stdout).toString().trim();
       t.equal(await nsOf(sidecar, 'net'), await nsOf(containerId, 'net'), 'one network namespace per pod');
       t.equal(await nsOf(sidecar, 'ipc'), await nsOf(containerId, 'ipc'), 'one IPC namespace per pod');
+      t.equal(await nsOf(sidecar, 'uts'), await nsOf(containerId, 'uts'), 'one UTS namespace per pod');
       t.not(await nsOf(sidecar, 'pid'), await nsOf(containerId, 'pid'), 'a PID namespace per container (shareProcessNamespace is off)');
       let local = await runtime.execSync({ containerId: sidecar, cmd: ['sh', '-c', 'timeout 3 wget -qO- http://127.0.0.1:8080/index.html'], timeout: 10 });
       for (let i = 0; i < 40 && local.exitCode !== 0; i++) {

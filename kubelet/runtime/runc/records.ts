@@ -21,6 +21,8 @@ export interface SandboxRecord {
   netnsPath?: string;
   /** the pinned IPC namespace the pod's containers share; absent for host-IPC pods */
   ipcPath?: string;
+  /** the pinned UTS namespace (hostname = the pod's) the containers share; absent for host-network pods */
+  utsPath?: string;
   ip?: string;
   /** the directory holding hosts, resolv.conf, hostname */
   dir: string;

@@ -140,13 +140,17 @@ export class RuncRuntime implements Runtime {
       cgroupParent: `${this.deps.names.cgroupParent}/pod${config.metadata.uid}`,
       ...(hostNetwork ? {} : { netnsPath: join(this.deps.names.netnsDir, id) }),
       ...(hostIpc ? {} : { ipcPath: join(this.deps.names.netnsDir, `${id}.ipc`) }),
+      ...(hostNetwork ? {} : { utsPath: join(this.deps.names.netnsDir, `${id}.uts`) }),
     };
     this.sandboxes.set(id, record);
     try {
       await saveRecord(record.dir, record);
       await mkdir(this.deps.names.netnsDir, { recursive: true });
       if (record.netnsPath) {
-        await createNetns(record.netnsPath, record.ipcPath ? { ipcPath: record.ipcPath } : {});
+        await createNetns(record.netnsPath, {
+          ...(record.ipcPath ? { ipcPath: record.ipcPath } : {}),
+          ...(record.utsPath ? { uts: { path: record.utsPath, hostname: config.hostname || config.metadata.name } } : {}),
+        });
         const { ip } = await this.deps.network.setUp(id, record.netnsPath, config.portMappings ?? []);
         record.ip = ip;
       } else if (record.ipcPath) {
@@ -264,6 +268,7 @@ export class RuncRuntime implements Runtime {
         rootfsPath: rootfs,
         ...(sandbox.netnsPath ? { netnsPath: sandbox.netnsPath } : {}),
         ...(sandbox.ipcPath ? { ipcNsPath: sandbox.ipcPath } : {}),
+        ...(sandbox.utsPath ? { utsNsPath: sandbox.utsPath } : {}),
         podFiles: { hosts: join(sandbox.dir, 'hosts'), resolvConf: join(sandbox.dir, 'resolv.conf'), hostname: join(sandbox.dir, 'hostname') },
         cgroupsPath: record.cgroupsPath,
         ...(this.deps.settings.pidsLimit > 0 ? { pidsLimit: this.deps.settings.pidsLimit } : {}),
@@ -534,6 +539,7 @@ export class RuncRuntime implements Runtime {
   /** the sandbox's network and netns (its containers must be stopped first) */
   private async teardownSandboxHost(s: SandboxRecord): Promise<void> {
     if (s.ipcPath) await removeNetns(s.ipcPath);
+    if (s.utsPath) await removeNetns(s.utsPath);
     if (!s.netnsPath) return;
     await this.deps.network.tearDown(s.id, s.netnsPath);
     await removeNetns(s.netnsPath);

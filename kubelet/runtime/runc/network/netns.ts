@@ -27,6 +27,8 @@ export interface NetnsOptions {
    * it, as they share the pause container's IPC namespace in kube); removed with removeNetns
    */
   ipcPath?: string;
+  /** also pin a new UTS namespace here, with its hostname set (the pod's containers share it) */
+  uts?: { path: string; hostname: string };
 }
 
 /** the path as the kernel writes it in mountinfo (symlinks in the parent resolved) */
@@ -56,11 +58,15 @@ export async function createNetns(path: string, opts: NetnsOptions = {}): Promis
   // the bind mount needs an existing file as its target
   await (await open(path, 'a', 0o444)).close();
   if (opts.ipcPath) await (await open(opts.ipcPath, 'a', 0o444)).close();
-  const r = await runTool('unshare', [`--net=${path}`, ...(opts.ipcPath ? [`--ipc=${opts.ipcPath}`] : []), 'true'], { timeoutMs });
+  if (opts.uts) await (await open(opts.uts.path, 'a', 0o444)).close();
+  // inside the new namespaces, `hostname NAME` names the pinned UTS namespace (or `true` does nothing)
+  const command = opts.uts ? ['hostname', opts.uts.hostname] : ['true'];
+  const r = await runTool('unshare', [`--net=${path}`, ...(opts.ipcPath ? [`--ipc=${opts.ipcPath}`] : []), ...(opts.uts ? [`--uts=${opts.uts.path}`] : []), ...command], { timeoutMs });
   if (r.exitCode !== 0) {
     // a timed-out unshare may still have mounted: take it down with the file
     await removeNetns(path, opts).catch(() => {});
     if (opts.ipcPath) await removeNetns(opts.ipcPath, opts).catch(() => {});
+    if (opts.uts) await removeNetns(opts.uts.path, opts).catch(() => {});
     throw new CriError('Unknown', `failed to create network namespace ${path}: ${toolFailureText('unshare', r)}`);
   }
 }
