@@ -18,7 +18,7 @@
  * Completed / Error / OOMKilled, stopping a created container leaves it created.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../client/clock.js';
@@ -62,7 +62,6 @@ import type { RuncCli } from './process/runc-cli.js';
 import { saveRecord, type ContainerRecord, type SandboxRecord } from './records.js';
 import { mountOverlay, unmount } from './rootfs/overlay.js';
 import type { RuncRuntimeSettings } from './settings.js';
-import { writeFile } from 'node:fs/promises';
 
 export const RUNC_RUNTIME_NAME = 'k8ts-runc';
 export const RUNC_RUNTIME_VERSION = '0.1.0';
@@ -108,7 +107,7 @@ export class RuncRuntime implements Runtime {
 
   async version(_req: { version: string }): Promise<VersionResponse> {
     this.assertOpen();
-    return { version: '0.1.0', runtimeName: RUNC_RUNTIME_NAME, runtimeVersion: this.deps.runcVersion, runtimeApiVersion: 'v1' };
+    return { version: RUNC_RUNTIME_VERSION, runtimeName: RUNC_RUNTIME_NAME, runtimeVersion: this.deps.runcVersion, runtimeApiVersion: 'v1' };
   }
 
   async status(_req: { verbose: boolean }): Promise<{ status: { conditions: RuntimeCondition[] }; info: Record<string, string> }> {
