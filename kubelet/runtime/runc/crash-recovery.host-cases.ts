@@ -13,15 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import t from 'tap';
-import type { ContainerConfig, PodSandboxConfig, Runtime } from '../../cri/api.js';
-import { containerLabels, sandboxLabels } from '../../cri/labels.js';
+import type { Runtime } from '../../cri/api.js';
 import { ContentStore } from '../../images/content-store.js';
 import { buildBusyboxImage } from '../../images/testing/busybox-images.js';
 import { hostPlatform } from '../../images/platform.js';
-import { containerLogPath, podLogDirectory } from '../../logs/log-paths.js';
 import { hostNames } from './host-names.js';
 import { createRuncRuntime } from './index.js';
 import { assertNoTrace, describeTrace, snapshotHostTrace } from './testing/host-trace.js';
+import { onePodConfigs } from './testing/pod-configs.js';
 
 const missing = [
   process.getuid?.() !== 0 && 'root',
@@ -51,31 +50,8 @@ t.test('a restarted runc runtime removes what a crashed one left, and only that'
   });
 
   async function runPod(runtime: Runtime, name: string): Promise<void> {
-    const identity = { namespace: 'crash', name, uid: `uid-${name}` };
-    const sandboxConfig: PodSandboxConfig = {
-      metadata: { ...identity, attempt: 0 },
-      hostname: name,
-      logDirectory: podLogDirectory(join(work, 'logs'), identity),
-      portMappings: [],
-      labels: sandboxLabels(identity, {}),
-      annotations: {},
-    };
+    const { sandboxConfig, config } = onePodConfigs({ namespace: 'crash', name, uid: `uid-${name}`, image, command: ['sleep', '3600'], logRoot: join(work, 'logs') });
     const { podSandboxId } = await runtime.runPodSandbox({ config: sandboxConfig, runtimeHandler: '' });
-    const config: ContainerConfig = {
-      metadata: { name: 'main', attempt: 0 },
-      image: { image },
-      command: ['sleep', '3600'],
-      args: [],
-      workingDir: '',
-      envs: [],
-      mounts: [],
-      labels: containerLabels(identity, 'main'),
-      annotations: {},
-      logPath: containerLogPath('main', 0),
-      stdin: false,
-      stdinOnce: false,
-      tty: false,
-    };
     const { containerId } = await runtime.createContainer({ podSandboxId, config, sandboxConfig });
     await runtime.startContainer({ containerId });
   }
