@@ -66,6 +66,8 @@ class ContentStoreImageService implements NodeImageService {
   private readonly clock: Clock;
   private readonly reader: StoredImageReader;
   private readonly pulls = new Map<string, Promise<{ imageRef: string }>>();
+  /** one client per credential set, so its token cache serves every pull that uses them */
+  private readonly clients = new Map<string, RegistryClient>();
 
   constructor(opts: ImageServiceOptions) {
     this.store = opts.store;
@@ -115,10 +117,17 @@ class ContentStoreImageService implements NodeImageService {
     return pending;
   }
 
+  private clientFor(credentials: RegistryCredentials | undefined): RegistryClient {
+    const key = JSON.stringify(credentials ?? null);
+    let client = this.clients.get(key);
+    if (!client) this.clients.set(key, (client = this.registry(credentials)));
+    return client;
+  }
+
   private async pull(reference: ImageReference, auth: AuthConfig | undefined): Promise<{ imageRef: string }> {
     const ref = reference.canonical;
     try {
-      const client = this.registry(credentialsFromAuth(auth));
+      const client = this.clientFor(credentialsFromAuth(auth));
       const pulled = await pullImage(
         { store: this.store, snapshots: this.snapshots, registry: client, platform: this.platform, ...(this.logger ? { logger: this.logger } : {}) },
         reference,

@@ -85,7 +85,6 @@ export async function createRuncRuntime(opts: RuncRuntimeOptions): Promise<Runti
   logger.info({ cgroups: cgroups.mode, tag: names.tag, podCIDR: opts.podCIDR }, `runc runtime ready (runc ${runcVersion})`);
   return new RuncRuntime({
     names,
-    stateDir: opts.stateDir,
     images,
     network,
     runc,

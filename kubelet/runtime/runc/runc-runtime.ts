@@ -68,7 +68,6 @@ export const RUNC_RUNTIME_VERSION = '0.1.0';
 
 export interface RuncRuntimeDeps {
   names: HostNames;
-  stateDir: string;
   images: NodeImageService;
   network: PodNetwork;
   runc: RuncCli;
