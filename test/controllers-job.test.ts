@@ -166,9 +166,12 @@ t.test('a CronJob fires when the clock passes its schedule', { skip: !hasKubectl
     (c) => Boolean(c?.metadata?.uid),
   );
   t.equal((await jsonOf(e, ['get', 'jobs']))?.items?.length ?? 0, 0, 'nothing before the minute');
-  // let the controller see the CronJob (it requeues itself for the next minute), then pass it
+  // let the controller see the CronJob (it requeues itself for the next minute), then pass
+  // just that minute: a fixed 61 s would pass two boundaries when the test starts in a
+  // minute's last second
   await sleep(300);
-  await clock.advance(61_000);
+  const nextMinuteMs = (Math.floor(Date.parse(cj!.metadata.creationTimestamp) / 60_000) + 1) * 60_000;
+  await clock.advance(Math.max(0, nextMinuteMs + 500 - clock.now()));
   const jobs = await until(
     async () => (await jsonOf(e, ['get', 'jobs']))?.items ?? [],
     (l) => l.length > 0,
