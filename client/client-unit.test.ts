@@ -20,6 +20,7 @@ import './rest/watch.cases.js';
 import './spdy/frame-parser.cases.js';
 import './spdy/frames.cases.js';
 import './spdy/header-compression.cases.js';
+import './spdy/session.cases.js';
 import './workqueue/delaying-queue.cases.js';
 import './workqueue/process-loop.cases.js';
 import './workqueue/queue.cases.js';

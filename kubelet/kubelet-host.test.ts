@@ -18,3 +18,4 @@ import './runtime/runc/rootfs/overlay.host-cases.js';
 import './runtime/runc/process/conmon-runc.host-cases.js';
 import './runtime/runc/conformance.host-cases.js';
 import './runtime/runc/crash-recovery.host-cases.js';
+import './runtime/runc/streaming/streaming.host-cases.js';

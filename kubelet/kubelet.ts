@@ -22,6 +22,9 @@ import { startNodeAgent } from './node/node-agent.js';
 import { createPodManager } from './pods/pod-manager.js';
 import { createProberManager } from './prober/prober-manager.js';
 import { apiServerOnly, startKubeletServer } from './server/kubelet-server.js';
+import { streamTargets } from './server/streaming/stream-targets.js';
+import { createSummaryProvider } from './server/stats/summary-provider.js';
+import { parseQuantity } from '../client/quantity.js';
 import { kubeletSettings, type KubeletSettings } from './settings.js';
 import { computePodStatus } from './status/compute-pod-status.js';
 
@@ -103,13 +106,26 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     });
     undo.push(() => pods.stop());
 
+    // /stats/summary: CPU rates come from a periodic sampler, as kube's do
+    const memoryCapacityBytes = parseQuantity(opts.capacity.memory);
+    const stats = createSummaryProvider({ nodeName: opts.nodeName, runtime: opts.runtime, clock, logger, samplingIntervalMs: settings.statsSamplingIntervalMs, ...(memoryCapacityBytes !== undefined && { memoryCapacityBytes }) });
+    stats.start();
+    undo.push(() => stats.stop());
+
     const server = await startKubeletServer({
+      stats,
       address: opts.address,
       port: 0,
       tls: opts.tls,
       authorizedClients: apiServerOnly,
       clock,
       logger,
+      streaming: {
+        runtime: opts.runtime.streaming,
+        runtimeName: opts.runtimeName === 'sim' ? 'simulated' : opts.runtimeName,
+        targets: streamTargets(opts.runtime, pods),
+        settings: { streamingConnectionIdleTimeoutMs: settings.streamingConnectionIdleTimeoutMs, streamCreationTimeoutMs: settings.streamCreationTimeoutMs },
+      },
       async locateContainer(namespace, pod, container, previous) {
         const found = await pods.findContainer(namespace, pod, container, previous);
         if (!found) return undefined;
@@ -147,7 +163,11 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     informers.informerFor('v1', 'Pod', { fieldSelector: `spec.nodeName=${opts.nodeName}` }).addEventHandler({
       onAdd: (pod) => pods.podUpdated(pod as V1Pod),
       onUpdate: (_old, pod) => pods.podUpdated(pod as V1Pod),
-      onDelete: (pod) => pods.podDeleted(pod as V1Pod),
+      onDelete: (pod) => {
+        pods.podDeleted(pod as V1Pod);
+        // a deleted pod's exec, attach and port-forward connections end with it
+        server.closePodStreams((pod as V1Pod).metadata?.namespace ?? '', (pod as V1Pod).metadata?.name ?? '');
+      },
     });
     informers.start(abort.signal);
     undo.push(async () => {

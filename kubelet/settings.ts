@@ -27,6 +27,12 @@ export interface KubeletSettings {
   containerLogMaxFiles: number;
   /** check log sizes this often (kube: containerLogMonitorInterval 10 s) */
   containerLogMonitorIntervalMs: number;
+  /** close an exec/attach/port-forward connection idle this long (kube: streamingConnectionIdleTimeout 4 h) */
+  streamingConnectionIdleTimeoutMs: number;
+  /** a streaming client must open the streams it announced within this (kube: 30 s) */
+  streamCreationTimeoutMs: number;
+  /** sample container CPU counters this often, for the usage rates of /stats/summary (kube: 10 s) */
+  statsSamplingIntervalMs: number;
 }
 
 export const DEFAULT_KUBELET_SETTINGS: KubeletSettings = {
@@ -42,6 +48,9 @@ export const DEFAULT_KUBELET_SETTINGS: KubeletSettings = {
   containerLogMaxBytes: 10 * 1024 * 1024,
   containerLogMaxFiles: 5,
   containerLogMonitorIntervalMs: 10_000,
+  streamingConnectionIdleTimeoutMs: 4 * 60 * 60_000,
+  streamCreationTimeoutMs: 30_000,
+  statsSamplingIntervalMs: 10_000,
 };
 
 export const kubeletSettings = (overrides: Partial<KubeletSettings> = {}): KubeletSettings => ({ ...DEFAULT_KUBELET_SETTINGS, ...overrides });

@@ -66,6 +66,39 @@ export interface SubresourceDef {
    * bytes arrive, and `signal` aborts when the client goes away.
    */
   stream?: (call: SubresourceStreamCall) => Promise<StreamResponse>;
+  /**
+   * A Connecter (pods/exec, pods/attach, pods/portforward, nodes/proxy): the request is
+   * proxied to a kubelet, upgrades included (routes/connect-routes.ts).
+   */
+  connect?: ConnectDef;
+}
+
+/** kube's rest.Connecter: which methods, whether only upgrades are served, and where to. */
+export interface ConnectDef {
+  /** HTTP methods served, e.g. ['GET', 'POST'] (kube's ConnectMethods) */
+  methods: readonly string[];
+  /** true: a request that does not upgrade is 400 `Upgrade request required` */
+  upgradeRequired: boolean;
+  /** parses the options and finds the kubelet; throws ApiErrors as kube does */
+  locate: (call: SubresourceConnectCall) => Promise<ConnectTarget>;
+}
+
+/** What a Connecter is given: the parent's identity, the query and the path below it. */
+export interface SubresourceConnectCall extends Omit<SubresourceStreamCall, 'signal'> {
+  method: string;
+  /** what follows the subresource in the URL, still %-encoded ('' for none; nodes/proxy) */
+  rest: string;
+  /** the raw query string without '?' (nodes/proxy passes it on unchanged) */
+  rawQuery: string;
+}
+
+/** Where a Connecter's request goes: a kubelet and the path (with query) on it. */
+export interface ConnectTarget {
+  nodeName: string;
+  host: string;
+  port: number;
+  path: string;
+  insecureSkipTLSVerify?: boolean;
 }
 
 /** What a streaming GET handler is given. */

@@ -11,6 +11,7 @@ import { authorizationResources } from './authorization.k8s.io/index.js';
 import { batchResources } from './batch/index.js';
 import { coreResources, eventsResources } from './core/index.js';
 import { discoveryResources } from './discovery.k8s.io/index.js';
+import { metricsResources } from './metrics.k8s.io/index.js';
 import { moreCoreResources } from './more-core.js';
 import { networkingResources } from './networking.k8s.io/index.js';
 import { nodeResources } from './node.k8s.io/index.js';
@@ -35,6 +36,8 @@ export const builtinResources = (): readonly ResourceDef[] => [
   ...moreCoreResources.filter((d) => d.group !== ''),
   ...nodeResources,
   ...discoveryResources,
+  // an aggregated API in kube (metrics-server), so listed after the built-in groups
+  ...metricsResources,
 ];
 
 export const builtinCatalogue = () => new Catalogue(builtinResources());

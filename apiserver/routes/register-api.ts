@@ -5,6 +5,9 @@ import { registerDiscoveryRoutes } from '../discovery/discovery-routes.js';
 import { registerOpenApiRoutes } from '../openapi/openapi-routes.js';
 import { bootstrapCluster, ensureKubernetesService, stopKubernetesService } from '../bootstrap.js';
 import { GenericRegistry } from '../registry/generic-registry.js';
+import { registerMetricsRoutes } from '../resources/metrics.k8s.io/index.js';
+import { authorize } from '../auth/authorizer.js';
+import { registerConnectRoutes } from './connect-routes.js';
 import { registerBodyParser } from './request-body.js';
 import { registerResourceRoutes, type ResourceRouteOptions } from './resource-routes.js';
 
@@ -34,6 +37,10 @@ export function registerApi(app: FastifyInstance, opts: ResourceRouteOptions): v
   // A child context, registered after the websocket plugin so that its routes see it.
   void app.register(async (api) => {
     registerBodyParser(api);
+    // exec, attach, portforward, nodes/proxy: taken to the kubelet before any route handler
+    registerConnectRoutes(api, { catalogue: opts.catalogue, registry, services: opts.services ?? { authorize }, cluster: opts.cluster, ...(opts.now ? { now: opts.now } : {}) });
     registerResourceRoutes(api, opts, registry);
+    // metrics.k8s.io: computed from the kubelets on request, not stored
+    registerMetricsRoutes(api, { catalogue: opts.catalogue, registry, now, ...(opts.services ? { services: opts.services } : {}) });
   });
 }

@@ -23,6 +23,8 @@
  * IP from the host.
  */
 
+import type { StreamingRuntime } from './streaming.js';
+
 export type Nanos = number;
 
 export interface KeyValue {
@@ -382,4 +384,6 @@ export interface ImageService {
 /** A runtime: both services, plus close() for the transport or the runtime's own resources. */
 export interface Runtime extends RuntimeService, ImageService {
   close(): Promise<void>;
+  /** exec, attach and port-forward as live streams (streaming.ts); absent when not offered */
+  streaming?: StreamingRuntime;
 }

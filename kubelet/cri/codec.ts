@@ -15,7 +15,8 @@ import { criProtoText } from './cri-proto.js';
 import { CriError } from './errors.js';
 
 /** Every call a Runtime answers (close() is local to each side, never sent). */
-export type RuntimeMethod = Exclude<keyof Runtime, 'close'>;
+// streaming is live streams in-process only: it never crosses the socket
+export type RuntimeMethod = Exclude<keyof Runtime, 'close' | 'streaming'>;
 
 export const RUNTIME_METHODS = [
   'version',

@@ -133,3 +133,50 @@ t.test('follow: aborting the signal ends the stream; limitBytes ends a follow', 
   await ended;
   t.equal(limited.text(), 'hello\nwor');
 });
+
+t.test('follow: lines that land just after the exit is reported are still streamed', async (t) => {
+  const dir = t.testdir();
+  const live = join(dir, '0.log');
+  await writeFile(live, formatCriLogLine(at(0), 'stdout', 'early'));
+  let running = true;
+  let late: Promise<void> | undefined;
+  const isRunning = async () => {
+    // the runtime says "exited" before its last write is on disk (as the simulated one can)
+    if (!running && !late) late = new Promise((resolve) => setTimeout(() => void appendFile(live, formatCriLogLine(at(1), 'stdout', 'late')).then(resolve), 20));
+    return running;
+  };
+  const out = collector();
+  const done = readContainerLog(live, { follow: true }, out, { isRunning, pollIntervalMs: 5, exitSettleMs: 400 });
+  await until(() => out.text() === 'early\n', 'the first line');
+  running = false;
+  await done;
+  await late;
+  t.equal(out.text(), 'early\nlate\n', 'the late line is there, once');
+});
+
+t.test('a rotation between listing the parts and opening the live file loses nothing', async (t) => {
+  const dir = t.testdir();
+  const live = join(dir, '0.log');
+  await writeFile(join(dir, '0.log.20261124-115959'), formatCriLogLine(at(0), 'stdout', 'in the old part'));
+  await writeFile(live, formatCriLogLine(at(1), 'stdout', 'was live when listed'));
+  // an output that holds the reader after the first part (write says "full" until released),
+  // so the test can rotate exactly between the listing and the open of the live file
+  const chunks: string[] = [];
+  let release: (() => void) | undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const out = new Writable({
+    highWaterMark: 1,
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk.toString());
+      if (chunks.length === 1) void held.then(() => callback());
+      else callback();
+    },
+  });
+  const done = readContainerLog(live, {}, out);
+  await until(() => chunks.length === 1, 'the old part written');
+  await rename(live, `${live}.20261124-120001`);
+  await writeFile(live, formatCriLogLine(at(2), 'stdout', 'in the new live file'));
+  release!();
+  await done;
+  t.equal(chunks.join(''), 'in the old part\nwas live when listed\nin the new live file\n');
+});

@@ -16,8 +16,9 @@
  *                 pollIntervalMs; once the path names a new file (rotation: renamed away,
  *                 then reopened by the runtime) the rest of the old file is read, then the
  *                 new one from its start; the stream ends once
- *                 isRunning() says the container is gone (after a last read), or when the
- *                 signal aborts (the client went away).
+ *                 isRunning() says the container is gone and a settle period passed with
+ *                 nothing new (its last writes may land just after the exit is reported),
+ *                 or when the signal aborts (the client went away).
  */
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
@@ -40,6 +41,8 @@ export interface FollowControl {
   isRunning(): Promise<boolean>;
   /** default 100 ms (kube is woken by inotify; a short poll is close enough) */
   pollIntervalMs?: number;
+  /** once the container is gone, read until this long passes with nothing new (default: pollIntervalMs; 0 = one last read) */
+  exitSettleMs?: number;
   clock?: Clock;
   /** abort to stop reading (the client disconnected) */
   signal?: AbortSignal;
@@ -58,15 +61,28 @@ export async function readContainerLog(logPath: string, options: ContainerLogOpt
   };
 
   // 1. everything on disk now: rotated parts, oldest first, then the live file
-  for (const part of await listRotatedParts(logPath)) {
+  /** false once reading should stop */
+  const readPart = async (part: string): Promise<boolean> => {
     const splitter = new RecordSplitter();
     const data = await readFile(part).catch(ignoreMissing);
-    if (!data) continue;
+    if (!data) return true;
     for (const record of [...splitter.push(data), ...splitter.flush()]) collect(assembler.push(record));
     if (tail === undefined) await sink.drain();
-    if (sink.done || signal?.aborted) return;
-  }
+    return !(sink.done || signal?.aborted);
+  };
+  const listed = await listRotatedParts(logPath);
+  for (const part of listed) if (!(await readPart(part))) return;
   let live = await openLive(logPath);
+  // a rotation between the listing and the open moved the then-live file into a part not
+  // read yet (unless that part is the very file just opened, renamed after the open)
+  for (const part of await listRotatedParts(logPath)) {
+    if (listed.includes(part)) continue;
+    if (live && (await stat(part).catch(ignoreMissing))?.ino === live.ino) continue;
+    if (!(await readPart(part))) {
+      await live?.handle.close().catch(() => undefined);
+      return;
+    }
+  }
   let splitter = new RecordSplitter();
   try {
     while (live) {
@@ -114,7 +130,27 @@ export async function readContainerLog(logPath: string, options: ContainerLogOpt
         if (live) continue;
       }
       if (!(await control.isRunning())) {
-        await readNew(); // what the container wrote just before it stopped
+        // what the container wrote just before it stopped. A runtime may report the exit
+        // while its last writes are still landing (containerd waits for the container's
+        // I/O before reporting; the simulated runtime's writes are queued), so keep
+        // reading until one settle period passes with nothing new
+        await readNew();
+        const settleMs = control.exitSettleMs ?? interval;
+        for (let quiet = settleMs <= 0; !quiet && !sink.done && !signal?.aborted; ) {
+          try {
+            await clock.sleep(settleMs, signal);
+          } catch {
+            return; // aborted
+          }
+          quiet = !(await readNew());
+          if (quiet && live && (await replacedOnDisk(logPath, live))) {
+            // rotated just as it stopped: the last lines are in the new file
+            await live.handle.close();
+            live = await openLive(logPath);
+            splitter = new RecordSplitter();
+            quiet = false;
+          }
+        }
         if (!sink.done) {
           for (const record of splitter.flush()) sink.takeAll(assembler.push(record));
           sink.takeAll(assembler.flush());

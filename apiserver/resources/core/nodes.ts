@@ -7,6 +7,7 @@
  */
 import type { V1Node, V1NodeSpec, V1Taint } from '@kubernetes/client-node';
 import { isIP } from 'node:net';
+import { nodeProxyConnect } from '../../kubelet-client/node-proxy-location.js';
 import { ALL_VERBS, type KubeObject, type PrinterColumn, type ResourceDef, type Strategy } from '../../catalogue/resource-def.js';
 import { fieldErrors, type FieldError } from '../../errors/field-error.js';
 import { labelValue, qualifiedName } from '../../validation/names.js';
@@ -184,7 +185,7 @@ export const nodes: ResourceDef = {
   statusOnCreate: true,
   subresources: [
     { name: 'status', verbs: ['get', 'patch', 'update'] },
-    { name: 'proxy', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+    { name: 'proxy', verbs: ['create', 'delete', 'get', 'patch', 'update'], connect: nodeProxyConnect },
   ],
   printerColumns: nodeColumns,
   selectableFields: { 'spec.unschedulable': (o) => String(asNode(o).spec?.unschedulable === true) },

@@ -12,6 +12,7 @@ import { formatCriLogLine } from '../../../kubelet/logs/cri-log-format.js';
 import { apiServerOnly, startKubeletServer } from '../../../kubelet/server/kubelet-server.js';
 import { e2eCluster } from '../../../test/helpers/e2e.js';
 import { hasKubectl } from '../../../test/helpers/kubectl.js';
+import { kubeletSinceTime } from './pod-log.js';
 
 const KUBECTL = '1.33';
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
@@ -101,6 +102,9 @@ t.test('pods/log through the API server to the kubelet', { skip: hasKubectl(KUBE
   await create('/api/v1/namespaces/default/pods', pod('web', 'log-node', ['app']));
   await create('/api/v1/namespaces/default/pods', pod('multi', 'log-node', ['a', 'b'], ['setup']));
   await create('/api/v1/namespaces/default/pods', pod('pair', 'log-node', ['a', 'b']));
+  // kube's server ignores kubectl's default-container annotation: kubectl resolves it before asking
+  const annotated = pod('annotated', 'log-node', ['a', 'b']);
+  await create('/api/v1/namespaces/default/pods', { ...annotated, metadata: { ...annotated.metadata, annotations: { 'kubectl.kubernetes.io/default-container': 'b' } } });
   await create('/api/v1/namespaces/default/pods', pod('pending', undefined, ['app']));
   await create('/api/v1/namespaces/default/pods', pod('lost', 'portless', ['app']));
   await create('/api/v1/namespaces/default/pods', pod('orphan', 'dead-node', ['app']));
@@ -112,10 +116,12 @@ t.test('pods/log through the API server to the kubelet', { skip: hasKubectl(KUBE
     ['container given', `${base}/web/log?container=app`, 200, 'hello\nfrom the \nkubelet\n'],
     ['tail and timestamps', `${base}/web/log?tailLines=1&timestamps=true`, 200, '2026-11-24T12:00:02.000000000Z kubelet\n'],
     ['sinceTime and limitBytes', `${base}/web/log?sinceTime=2026-11-24T12:00:01Z&limitBytes=4`, 200, 'from'],
+    ['sinceTime reaches the kubelet in whole seconds, as kube sends it', `${base}/web/log?sinceTime=2026-11-24T12:00:01.5Z`, 200, 'from the \nkubelet\n'],
     ['an unknown pod', `${base}/nope/log`, 404, 'pods "nope" not found'],
     ['an unknown container', `${base}/web/log?container=nope`, 400, 'container nope is not valid for pod web'],
-    ['several containers and init containers', `${base}/multi/log`, 400, 'a container name must be specified for pod multi, choose one of: [a b] or one of the init containers: [setup]'],
+    ['several containers and init containers', `${base}/multi/log`, 400, 'a container name must be specified for pod multi, choose one of: [setup a b]'],
     ['several containers', `${base}/pair/log`, 400, 'a container name must be specified for pod pair, choose one of: [a b]'],
+    ['several containers, default-container annotated', `${base}/annotated/log`, 400, 'a container name must be specified for pod annotated, choose one of: [a b]'],
     ['an unscheduled pod', `${base}/pending/log`, 400, 'pod pending does not have a host assigned'],
     ['negative tailLines', `${base}/web/log?tailLines=-1`, 422, 'PodLogOptions "web" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0'],
     ['since twice', `${base}/web/log?sinceSeconds=5&sinceTime=2026-11-24T12:00:01Z`, 422, 'PodLogOptions "web" is invalid: : Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified'],
@@ -170,4 +176,14 @@ t.test('pods/log through the API server to the kubelet', { skip: hasKubectl(KUBE
     t.equal(r.code, 0, r.stderr);
     t.equal(r.stdout, 'appended\nwhile following\n');
   });
+});
+
+t.test('sinceTime is forwarded in whole seconds (Go time.RFC3339)', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['2026-11-24T12:00:01Z', '2026-11-24T12:00:01Z'],
+    ['2026-11-24T12:00:01.999999999Z', '2026-11-24T12:00:01Z'],
+    ['2026-11-24T14:00:01.5+02:00', '2026-11-24T12:00:01Z'],
+    ['1969-12-31T23:59:59.5Z', '1969-12-31T23:59:59Z'],
+  ];
+  for (const [given, sent] of cases) t.equal(kubeletSinceTime(given), sent, given);
 });

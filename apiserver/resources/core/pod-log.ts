@@ -9,8 +9,9 @@
  *      ValidatePodLogOptions — negative tailLines, limitBytes/sinceSeconds below 1, or
  *      sinceSeconds with sinceTime — is a 422 Invalid for kind PodLogOptions;
  *   2. the pod (404 when missing) and the container: none given and several in the pod is
- *      400 `a container name must be specified for pod P, choose one of: [a b]` (plus
- *      ` or one of the init containers: [i]` when there are any); an unknown name is 400
+ *      400 `a container name must be specified for pod P, choose one of: [i a b]` (init,
+ *      regular, then ephemeral containers, as kube 1.33 lists them; like kube, the
+ *      default-container annotation is left to kubectl); an unknown name is 400
  *      `container C is not valid for pod P`;
  *   3. the node: a pod not scheduled is 400 `pod P does not have a host assigned` (kube
  *      answers an empty 200 here; a clear error helps more, and exec/attach already say it);
@@ -100,14 +101,26 @@ export function logContainerOf(pod: V1Pod, wanted: string | undefined): string {
   const ephemeral = (pod.spec?.ephemeralContainers ?? []) as Array<{ name: string }>;
   if (!wanted) {
     if (containers.length === 1) return containers[0]!.name;
-    const names = `[${containers.map((c) => c.name).join(' ')}]`;
-    if (inits.length > 0) {
-      throw apiErrors.badRequest(`a container name must be specified for pod ${name}, choose one of: ${names} or one of the init containers: [${inits.map((c) => c.name).join(' ')}]`);
-    }
-    throw apiErrors.badRequest(containers.length === 0 ? `a container name must be specified for pod ${name}` : `a container name must be specified for pod ${name}, choose one of: ${names}`);
+    if (containers.length === 0) throw apiErrors.badRequest(`a container name must be specified for pod ${name}`);
+    // kube (1.2x+) lists every container podutil.VisitContainers sees — init, then regular,
+    // then ephemeral — printed as Go prints a []string; the server never reads the
+    // kubectl.kubernetes.io/default-container annotation (kubectl applies it client-side)
+    const all = [...inits, ...containers, ...ephemeral].map((c) => c.name);
+    throw apiErrors.badRequest(`a container name must be specified for pod ${name}, choose one of: [${all.join(' ')}]`);
   }
   if (![...containers, ...inits, ...ephemeral].some((c) => c.name === wanted)) throw apiErrors.badRequest(`container ${wanted} is not valid for pod ${name}`);
   return wanted;
+}
+
+/**
+ * sinceTime as kube forwards it to the kubelet: metav1.Time parses the RFC3339 text and
+ * LogLocation prints it back with Go's time.RFC3339, which has no fraction — so the
+ * kubelet sees the instant truncated to whole seconds (written here in UTC; the instant
+ * is what counts).
+ */
+export function kubeletSinceTime(text: string): string {
+  const ms = Date.parse(text);
+  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 /** the kubelet's /containerLogs query for these options */
@@ -117,7 +130,7 @@ function kubeletQuery(options: PodLogOptions): string {
   if (options.previous) q.set('previous', 'true');
   if (options.timestamps) q.set('timestamps', 'true');
   if (options.sinceSeconds !== undefined) q.set('sinceSeconds', String(options.sinceSeconds));
-  if (options.sinceTime !== undefined) q.set('sinceTime', options.sinceTime);
+  if (options.sinceTime !== undefined) q.set('sinceTime', kubeletSinceTime(options.sinceTime));
   if (options.tailLines !== undefined) q.set('tailLines', String(options.tailLines));
   if (options.limitBytes !== undefined) q.set('limitBytes', String(options.limitBytes));
   const text = q.toString();

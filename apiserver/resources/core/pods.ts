@@ -41,6 +41,7 @@ import { ageColumn, humanDuration, nameColumn } from '../printing.js';
 import { admitDefaultTolerationSeconds } from '../../admission/default-toleration-seconds.js';
 import { createEviction } from '../policy/eviction.js';
 import { streamPodLog } from './pod-log.js';
+import { podAttachConnect, podExecConnect, podPortForwardConnect } from './pod-connect.js';
 import { admitPodPriority, keepPodPriority } from '../scheduling.k8s.io/pod-priority.js';
 
 export { createEviction };
@@ -745,9 +746,9 @@ export const pods: ResourceDef = {
     { name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'], create: createBinding },
     { name: 'eviction', kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'], create: createEviction },
     { name: 'log', verbs: ['get'], stream: streamPodLog },
-    { name: 'exec', verbs: ['get', 'create'] },
-    { name: 'attach', verbs: ['get', 'create'] },
-    { name: 'portforward', verbs: ['get', 'create'] },
+    { name: 'exec', verbs: ['get', 'create'], connect: podExecConnect },
+    { name: 'attach', verbs: ['get', 'create'], connect: podAttachConnect },
+    { name: 'portforward', verbs: ['get', 'create'], connect: podPortForwardConnect },
   ],
   printerColumns: podColumns,
   // kube's pod field set: every key is present (empty string when unset), so `spec.nodeName=` finds unscheduled pods

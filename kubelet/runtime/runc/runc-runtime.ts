@@ -57,11 +57,13 @@ import { writePodFiles } from './network/pod-files.js';
 import type { PodNetwork } from './network/pod-network.js';
 import { buildOciSpec } from './oci/build-oci-spec.js';
 import { resolveUser } from './oci/resolve-user.js';
-import { readExitCode, reopenLog, startContainerUnderConmon, wasOomKilled } from './process/conmon.js';
+import { readExitCode, reopenLog, resolveExecutable, startContainerUnderConmon, wasOomKilled } from './process/conmon.js';
 import type { RuncCli } from './process/runc-cli.js';
 import { saveRecord, type ContainerRecord, type SandboxRecord } from './records.js';
 import { mountOverlay, unmount } from './rootfs/overlay.js';
 import type { RuncRuntimeSettings } from './settings.js';
+import { RuncStreaming } from './streaming/runc-streaming.js';
+import type { RuncStreamingSettings } from './streaming/streaming-settings.js';
 
 export const RUNC_RUNTIME_NAME = 'k8ts-runc';
 export const RUNC_RUNTIME_VERSION = '0.1.0';
@@ -87,6 +89,8 @@ export interface RuncRuntimeDeps {
   runcVersion: string;
   /** removes every host resource of this runtime (used by close) */
   cleanupHost: () => Promise<void>;
+  /** exec/attach/port-forward timings (defaults in streaming/streaming-settings.ts) */
+  streamingSettings?: Partial<RuncStreamingSettings>;
 }
 
 const newId = (): string => randomBytes(32).toString('hex');
@@ -99,8 +103,39 @@ export class RuncRuntime implements Runtime {
   /** one operation at a time per object id (a stop racing a remove must not double-unmount) */
   private readonly locks = new Map<string, Promise<unknown>>();
   private closed = false;
+  /** exec, attach and port-forward (./streaming/), over a narrow view of this runtime's records */
+  readonly streaming: RuncStreaming;
 
-  constructor(private readonly deps: RuncRuntimeDeps) {}
+  constructor(private readonly deps: RuncRuntimeDeps) {
+    this.streaming = new RuncStreaming(
+      {
+        runcPath: () => resolveExecutable(deps.runcPath),
+        runcRoot: deps.names.runcRoot,
+        socketsDir: deps.names.socketsDir,
+        clock: deps.clock,
+        runningContainer: async (id) => {
+          const c = this.container(id);
+          await this.refresh(c);
+          if (c.state !== 'CONTAINER_RUNNING') throw new CriError('FailedPrecondition', `container ${c.id} is not running`);
+          return { id: c.id, bundle: c.bundle, stdin: c.config.stdin ?? false, tty: c.config.tty ?? false };
+        },
+        exitCodeOf: async (id) => {
+          const c = this.containers.get(id);
+          if (!c) return undefined;
+          await this.refresh(c);
+          return c.state === 'CONTAINER_EXITED' ? c.exitCode : undefined;
+        },
+        sandboxAddress: async (id) => {
+          const s = this.sandbox(id);
+          if (s.state !== 'SANDBOX_READY') throw new CriError('FailedPrecondition', `sandbox ${s.id} is not ready`);
+          if (!s.netnsPath) return '127.0.0.1';
+          if (!s.ip) throw new CriError('FailedPrecondition', `sandbox ${s.id} has no pod IP`);
+          return s.ip;
+        },
+      },
+      deps.streamingSettings,
+    );
+  }
 
   // ---- runtime -----------------------------------------------------------------------------
 
@@ -293,6 +328,7 @@ export class RuncRuntime implements Runtime {
         persistDir: join(bundle, 'persist'),
         socketDir: this.deps.names.socketsDir,
         stdin: config.stdin,
+        stdinOnce: config.stdinOnce,
         tty: config.tty,
       });
       record.pid = started.containerPid;
@@ -479,6 +515,7 @@ export class RuncRuntime implements Runtime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.streaming.closeAll().catch((err) => this.warn('end streaming sessions', err));
     for (const sandbox of [...this.sandboxes.values()]) {
       await this.locked(sandbox.id, async () => {
         for (const container of this.containersOf(sandbox.id)) await this.removeContainerNow(container).catch((err) => this.warn('remove container', err));

@@ -22,6 +22,9 @@ t.test('conmonArgs: the tested flag set, with tty/stdin/log size only when asked
   const interactive = conmonArgs({ ...base, tty: true, stdin: true, logSizeMax: 1024 });
   t.ok(interactive.includes('-t'));
   t.ok(interactive.includes('-i'));
+  t.ok(interactive.includes('--leave-stdin-open'), 'stdin without stdinOnce stays open across attaches');
+  t.notOk(conmonArgs({ ...base, stdin: true, stdinOnce: true }).includes('--leave-stdin-open'), 'stdinOnce: the first detach closes it');
+  t.notOk(args.includes('--leave-stdin-open'), 'no stdin, nothing to leave open');
   t.equal(interactive[interactive.indexOf('--log-size-max') + 1], '1024');
 });
 

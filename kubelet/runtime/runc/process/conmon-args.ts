@@ -19,6 +19,8 @@ export interface ConmonContainer {
   persistDir: string;
   socketDir: string;
   stdin?: boolean;
+  /** CRI's stdinOnce: the container's stdin closes when the first attach client leaves */
+  stdinOnce?: boolean;
   tty?: boolean;
   /** bytes; conmon truncates the log when it passes this (kubelet rotates first normally) */
   logSizeMax?: number;
@@ -53,6 +55,9 @@ export function conmonArgs(input: ConmonArgsInput): string[] {
   // -i keeps a stdin pipe that the attach socket feeds (kubectl attach / run -i).
   if (input.tty) args.push('-t');
   if (input.stdin) args.push('-i');
+  // conmon closes the container's stdin when an attach client detaches, unless told not to:
+  // that is stdinOnce; without it, stdin stays open for the next attach (CRI-O's rule)
+  if (input.stdin && !input.stdinOnce) args.push('--leave-stdin-open');
   if (input.logSizeMax !== undefined && input.logSizeMax > 0) args.push('--log-size-max', String(input.logSizeMax));
   return args;
 }
