@@ -1,7 +1,8 @@
 /**
  * Streaming end to end on real containers: the real kubectl 1.27, 1.29, 1.30, 1.31 and
  * 1.33 against `startCluster` with a runc node — logs -f, exec (output, exit codes, piped
- * stdin, a terminal driven through util-linux `script`), attach, cp both ways, and
+ * stdin, a terminal driven through util-linux `script`, resized with stty as a window
+ * manager would), attach, cp both ways, and
  * port-forward (50 sequential and 10 concurrent HTTP requests to busybox httpd).
  *
  * kubectl falls back silently from WebSocket to SPDY when an upgrade fails, so after each
@@ -13,7 +14,9 @@
  * Needs root, runc, conmon, the CNI plugins, docker-registry, busybox-static and the five
  * kubectl versions; skipped with the reason otherwise.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +48,18 @@ function httpGet(port: number, path: string): Promise<string> {
     req.setTimeout(10_000, () => req.destroy(new Error('timed out')));
     req.end();
   });
+}
+
+const execFileAsync = promisify(execFile);
+
+/** the terminal of `parent`'s child (kubectl under `script`): /dev/pts/N */
+async function ttyOfChildOf(parent: number): Promise<string> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) return readlink(`/proc/${entry}/fd/0`);
+  }
+  throw new Error(`no child of ${parent}`);
 }
 
 /** the kubelet's streaming counters: "kind transport protocol" → count */
@@ -100,6 +115,12 @@ async function main(t: Test): Promise<void> {
   await apply(
     pod('web', [ctr(['sh', '-c', 'mkdir -p /www && echo "hello from web" > /www/index.html && exec httpd -f -p 8080 -h /www'], { ports: [{ containerPort: 8080 }] })]),
   );
+  // every version's own pods up front, so their start-ups overlap instead of adding up
+  for (const version of VERSIONS) {
+    const tag = version.replace('.', '');
+    await apply(pod(`logs-${tag}`, [ctr(['sh', '-c', 'echo first; while [ ! -e /tmp/go ]; do sleep 0.2; done; echo second'])], { restartPolicy: 'Never' }));
+    await apply(pod(`reader-${tag}`, [ctr(['sh'], { stdin: true, stdinOnce: true })], { restartPolicy: 'Never' }));
+  }
   t.equal((await running('box'))?.status?.phase, 'Running', 'the exec target runs');
   t.equal((await running('web'))?.status?.phase, 'Running', 'the port-forward target runs');
 
@@ -111,7 +132,6 @@ async function main(t: Test): Promise<void> {
       const before = await counters();
 
       // logs -f: sees a line written while it follows, and ends when the container ends
-      await apply(pod(`logs-${tag}`, [ctr(['sh', '-c', 'echo first; while [ ! -e /tmp/go ]; do sleep 0.2; done; echo second'])], { restartPolicy: 'Never' }));
       await running(`logs-${tag}`);
       const follow = await startKubectlProcess({ version, kubeconfigPath, args: ['logs', '-f', `logs-${tag}`] });
       t.teardown(() => follow.stop());
@@ -143,8 +163,17 @@ async function main(t: Test): Promise<void> {
       await term.waitFor(/\/ # /);
       term.write('echo $((6*7))\r');
       await term.waitFor(/\r\n42\r\n/);
-      term.write('stty size\r');
-      await term.waitFor(/\r\n\d+ \d+\r\n/);
+      // resize kubectl's terminal as a window manager would (stty on its tty sends SIGWINCH):
+      // kubectl sends the new size, and the container's terminal takes it
+      const tty = await ttyOfChildOf(term.child.pid!);
+      await execFileAsync('stty', ['-F', tty, 'rows', '33', 'cols', '111']);
+      // the resize travels asynchronously: ask again until the shell sees it
+      let resized = false;
+      for (let i = 0; i < 20 && !resized; i++) {
+        term.write('stty size\r');
+        resized = await term.waitFor(/\r\n33 111\r\n/, 1_000).then(() => true, () => false);
+      }
+      t.ok(resized, 'exec -it: a resize of kubectl\'s terminal reaches the container\'s terminal');
       term.write('sleep 100\r');
       await new Promise((r) => setTimeout(r, 300));
       term.write('\x03');
@@ -154,7 +183,6 @@ async function main(t: Test): Promise<void> {
       t.match(term.output(), /echo \$\(\(6\*7\)\)/, 'the terminal echoes what is typed');
 
       // attach to a container whose main process reads stdin
-      await apply(pod(`reader-${tag}`, [ctr(['sh'], { stdin: true, stdinOnce: true })], { restartPolicy: 'Never' }));
       await running(`reader-${tag}`);
       const attached = await kubectl(['attach', '-i', `reader-${tag}`], { stdin: 'echo attached-$((40+2))\nexit 0\n', timeoutMs: 60_000 });
       t.match(attached.stdout, /attached-42/, 'attach: the main process got our stdin, we got its stdout');

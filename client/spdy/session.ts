@@ -65,6 +65,8 @@ export interface SpdySession {
   on(event: 'stream', listener: (stream: SpdyStream) => void): this;
   on(event: 'close', listener: () => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
+  /** the peer pinged (a sign of life, for idle timers) */
+  on(event: 'ping', listener: () => void): this;
   once(event: 'stream', listener: (stream: SpdyStream) => void): this;
   once(event: 'close', listener: () => void): this;
   once(event: 'error', listener: (err: Error) => void): this;
@@ -223,6 +225,8 @@ export class SpdySession extends EventEmitter implements SpdyStreamOwner {
       case 'ping':
         // kubectl pings every 5–10 s and drops the connection without a reply.
         this.write(encodeFrame(frame));
+        // a live client: idle timers count it as activity (kube's spdystream does)
+        this.emit('ping');
         return;
       case 'goaway':
         this.goAwayReceived = true;

@@ -1,6 +1,8 @@
 /**
- * kube's streamingConnectionIdleTimeout: a streaming connection with no bytes in either
- * direction for this long is closed (default 4 h, a kubelet setting). One timer per
+ * kube's streamingConnectionIdleTimeout: a streaming connection with nothing read or written
+ * for this long is closed (default 4 h, a kubelet setting). As in kube (spdystream's and
+ * wsstream's idle timers), a client's keepalive ping counts: kubectl pings every 5–10 s, so
+ * what times out is a client that is gone without closing, or one that never pings. One timer per
  * connection, re-armed lazily: touch() only records the time, and the timer, when it
  * fires, sleeps again for whatever is left — so a busy stream costs no timer churn.
  */

@@ -12,6 +12,7 @@ import type { Clock } from '../../../client/clock.js';
 import type { StdioFlags } from './stream-request.js';
 import type { RemoteCommandStreams } from './websocket/remote-command-streams.js';
 import { ResizeDecoder } from './resize-decoder.js';
+import { encodeFinishStatus } from './websocket/finish-status.js';
 
 export interface SpdyRemoteCommandOptions {
   protocol: string;
@@ -93,10 +94,10 @@ function assemble(session: SpdySession, got: Map<StreamType, SpdyStream>, protoc
     ...(stderr ? { stderr } : {}),
     ...(resizes ? { resizes } : {}),
     async finish(status) {
-      const text = v4 ? JSON.stringify(status) : status.status === 'Failure' ? (status.message ?? '') : '';
+      const bytes = encodeFinishStatus(v4, status);
       await new Promise<void>((resolve) => {
         if (error.destroyed || error.writableEnded) return resolve();
-        error.end(text.length > 0 ? Buffer.from(text) : undefined, () => resolve());
+        error.end(bytes, () => resolve());
       });
       session.close();
     },

@@ -114,11 +114,13 @@ async function serveContainerStream(req: IncomingMessage, socket: Duplex, head: 
   if (isWebSocket(req)) {
     const accepted = await acceptWebSocket(req, socket, head, REMOTE_COMMAND_SUBPROTOCOLS);
     deps.counters.record(request.kind, 'websocket', accepted.protocol);
+    accepted.ws.on('ping', () => idle.touch());
     streams = websocketRemoteCommand(accepted.ws, accepted.protocol, request);
   } else {
     const negotiated = negotiateSpdyProtocol(req.headers['x-stream-protocol-version'], SPDY_REMOTE_COMMAND_PROTOCOLS);
     if (!('protocol' in negotiated)) return refuseUpgrade(socket, negotiated.code, negotiated.message);
     const session = spdyUpgrade(socket, head, negotiated.protocol);
+    session.on('ping', () => idle.touch());
     deps.counters.record(request.kind, 'spdy', negotiated.protocol);
     const unregister = deps.sessions.add(request.namespace, request.pod, () => session.destroy());
     session.once('close', unregister);
@@ -166,6 +168,7 @@ async function servePortForward(req: IncomingMessage, socket: Duplex, head: Buff
     const negotiated = negotiateSpdyProtocol(req.headers['x-stream-protocol-version'], SPDY_PORT_FORWARD_PROTOCOLS);
     if (!('protocol' in negotiated)) return refuseUpgrade(socket, negotiated.code, negotiated.message);
     const session = spdyUpgrade(socket, head, negotiated.protocol);
+    session.on('ping', () => idle.touch());
     deps.counters.record('portforward', 'spdy', negotiated.protocol);
     const unregister = deps.sessions.add(request.namespace, request.pod, () => session.destroy());
     session.once('close', () => {
@@ -178,11 +181,13 @@ async function servePortForward(req: IncomingMessage, socket: Duplex, head: Buff
 
   const { ws, protocol } = await acceptWebSocket(req, socket, head, WEBSOCKET_PORT_FORWARD);
   deps.counters.record('portforward', protocol === SPDY_PORT_FORWARD_TUNNEL_PROTOCOL ? 'spdy-over-websocket' : 'websocket', protocol);
+  ws.on('ping', () => idle.touch());
   if (protocol === SPDY_PORT_FORWARD_TUNNEL_PROTOCOL) {
     // kubectl 1.31+: the binary messages, joined, are a SPDY byte stream
     const tunnel = createWebSocketStream(ws);
     tunnel.on('error', () => {});
     const session = new SpdySession(tunnel);
+    session.on('ping', () => idle.touch());
     session.on('error', (err: Error) => deps.logger.debug({ err }, 'port-forward SPDY session failed'));
     const unregister = deps.sessions.add(request.namespace, request.pod, () => session.destroy());
     session.once('close', () => {
