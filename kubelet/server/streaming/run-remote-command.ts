@@ -52,6 +52,8 @@ export async function runRemoteCommand(run: RemoteCommandRun): Promise<void> {
     await streams.finish(errorStatus(err instanceof Error ? err.message : String(err))).catch(quiet);
     return;
   }
+  // starting the process (runc exec under load) can take a while: the clock starts now
+  idle.touch();
   const close = () => session.close();
   const unregister = run.register?.(close) ?? quiet;
   idle.onIdle(() => {
