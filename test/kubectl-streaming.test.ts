@@ -3,7 +3,7 @@
  * 1.33 against `startCluster` with a runc node — logs -f, exec (output, exit codes, piped
  * stdin, a terminal driven through util-linux `script`, resized with stty as a window
  * manager would), attach, cp both ways, and
- * port-forward (50 sequential and 10 concurrent HTTP requests to busybox httpd).
+ * port-forward of two ports (50 sequential and 10 concurrent HTTP requests to busybox httpd).
  *
  * kubectl falls back silently from WebSocket to SPDY when an upgrade fails, so after each
  * version the test reads the kubelet's streaming counters (its /metrics, through the API
@@ -113,7 +113,8 @@ async function main(t: Test): Promise<void> {
 
   await apply(pod('box', [ctr(['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'])]));
   await apply(
-    pod('web', [ctr(['sh', '-c', 'mkdir -p /www && echo "hello from web" > /www/index.html && exec httpd -f -p 8080 -h /www'], { ports: [{ containerPort: 8080 }] })]),
+    // two ports: busybox httpd without -f goes to the background
+    pod('web', [ctr(['sh', '-c', 'mkdir -p /www && echo "hello from web" > /www/index.html && httpd -p 8081 -h /www && exec httpd -f -p 8080 -h /www'], { ports: [{ containerPort: 8080 }, { containerPort: 8081 }] })]),
   );
   // every version's own pods up front, so their start-ups overlap instead of adding up
   for (const version of VERSIONS) {
@@ -200,9 +201,11 @@ async function main(t: Test): Promise<void> {
       t.equal(await readFile(join(local, 'out', 'sub', 'b.txt'), 'utf8'), 'B file\n'.repeat(1000), 'a nested file came back');
 
       // port-forward: 50 sequential and 10 concurrent requests to httpd in the pod
-      const forward = await startKubectlProcess({ version, kubeconfigPath, args: ['port-forward', 'pod/web', ':8080'] });
+      const forward = await startKubectlProcess({ version, kubeconfigPath, args: ['port-forward', 'pod/web', ':8080', ':8081'] });
       t.teardown(() => forward.stop());
       const port = Number((await forward.waitFor(/Forwarding from 127\.0\.0\.1:(\d+) -> 8080/))[1]);
+      const second = Number((await forward.waitFor(/Forwarding from 127\.0\.0\.1:(\d+) -> 8081/))[1]);
+      t.equal(await httpGet(second, '/index.html'), 'hello from web\n', 'the second forwarded port');
       let sequentialOk = 0;
       for (let i = 0; i < 50; i++) if ((await httpGet(port, '/index.html')) === 'hello from web\n') sequentialOk++;
       t.equal(sequentialOk, 50, '50 sequential requests through port-forward');

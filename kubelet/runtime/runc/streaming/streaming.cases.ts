@@ -6,6 +6,7 @@ import t from 'tap';
 import { parseAttachPacket, resizeControlMessage } from './conmon-attach-protocol.js';
 import { runcExecArgv } from './exec-argv.js';
 import { exitCodeOf } from './exit-status.js';
+import { FrameSplitter } from './seqpacket-relay.js';
 import { goDialError, portForwardErrorMessage } from './port-forward-error.js';
 
 t.test('runc exec argv', async (t) => {
@@ -71,4 +72,16 @@ t.test('port-forward errors in the kubelet shape', async (t) => {
     portForwardErrorMessage({ host: '10.252.0.5', port: 80, sandboxId: 'abc', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.252.0.5:80' }),
     'failed to connect to 10.252.0.5:80 inside namespace "abc", IPv4: dial tcp4 10.252.0.5:80: connect: connection refused',
   );
+});
+
+t.test('the attach relay frames: length-prefixed packets split and joined across reads', async (t) => {
+  const frame = (payload: Buffer) => Buffer.concat([Buffer.alloc(4), payload]).fill(0, 0, 4).map((b, i) => (i < 4 ? (payload.length >>> (8 * (3 - i))) & 0xff : b));
+  const payloads = [Buffer.alloc(0), Buffer.from('\x02hello\n', 'latin1'), Buffer.alloc(70_000, 7), Buffer.from([3, 0xff])];
+  const wire = Buffer.concat(payloads.map((p) => Buffer.from(frame(p))));
+  for (const step of [1, 3, 4, 5, 4096, wire.length]) {
+    const splitter = new FrameSplitter();
+    const got: Buffer[] = [];
+    for (let i = 0; i < wire.length; i += step) got.push(...splitter.push(wire.subarray(i, i + step)));
+    t.same(got.map((b) => b.toString('hex')), payloads.map((b) => b.toString('hex')), `reads of ${step} bytes`);
+  }
 });

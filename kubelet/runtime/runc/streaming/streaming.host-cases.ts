@@ -9,6 +9,7 @@
  * otherwise. The image goes straight into the content store (no registry needed). Pod
  * CIDR 10.252.x.0/24, which no other test file uses.
  */
+import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,8 @@ const PATIENCE_MS = 15_000;
 t.test('runc streaming: exec, attach, port-forward', { skip: missing.length > 0 && `needs ${missing.join(', ')}`, timeout: 240_000 }, runAll);
 
 async function runAll(t: Test): Promise<void> {
+  // Node keeps one /dev/null open from its first spawn with pipes on: spawn once before counting
+  await new Promise((resolve) => spawn('true', [], { stdio: 'pipe' }).on('close', resolve));
   const fdsBefore = await openFds();
   const work = await mkdtemp(join(tmpdir(), 'k8ts-runc-streaming-'));
   t.teardown(() => rm(work, { recursive: true, force: true }));

@@ -36,8 +36,12 @@ export const REMOTE_COMMAND_SUBPROTOCOLS: readonly string[] = [
   NO_SUBPROTOCOL,
 ];
 
-/** The kubelet's plain WebSocket port-forward (portforward/websocket.go): v4 binary/base64 and "". */
-export const PORT_FORWARD_SUBPROTOCOLS: readonly string[] = [V4_CHANNEL_PROTOCOL, V4_BASE64_CHANNEL_PROTOCOL, NO_SUBPROTOCOL];
+/**
+ * The kubelet's plain WebSocket port-forward (portforward/websocket.go): v4 binary/base64 and
+ * "". k8ts also takes v5 — v4's framing plus the close signal, with which a browser client
+ * half-closes one port's stream — so a client can use one protocol for exec and forwarding.
+ */
+export const PORT_FORWARD_SUBPROTOCOLS: readonly string[] = [V5_CHANNEL_PROTOCOL, V4_CHANNEL_PROTOCOL, V4_BASE64_CHANNEL_PROTOCOL, NO_SUBPROTOCOL];
 
 /**
  * Splits a Sec-WebSocket-Protocol header (or several, as Node joins repeated headers with

@@ -63,6 +63,32 @@ t.test('v4 binary: port headers first, then data both ways per port, errors, clo
   await forward.closed;
 });
 
+t.test('v5: the close signal half-closes one port; v4 ignores it', async (t) => {
+  const { client, forward } = await connect(t, 'v5.channel.k8s.io', 'port=80&port=81');
+  for (let i = 0; i < 4; i++) await client.next();
+  const ended = new Promise<string>((resolve) => {
+    let got = '';
+    forward.ports[0]!.data.on('data', (c: Buffer) => (got += c.toString()));
+    forward.ports[0]!.data.on('end', () => resolve(got));
+  });
+  client.ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('last bytes')]));
+  client.ws.send(Buffer.from([255, 0]));
+  t.equal(await ended, 'last bytes', 'port 80 saw its data, then EOF');
+  t.equal(forward.ports[1]!.data.readableEnded, false, 'port 81 stays open');
+  for (const p of forward.ports) p.data.end();
+  t.equal(await client.closed, 1000);
+  await forward.closed;
+
+  const v4 = await connect(t, 'v4.channel.k8s.io', 'port=80');
+  for (let i = 0; i < 2; i++) await v4.client.next();
+  v4.client.ws.send(Buffer.from([255, 0]));
+  v4.client.ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('still open')]));
+  const data = await new Promise<string>((resolve) => v4.forward.ports[0]!.data.once('data', (c: Buffer) => resolve(c.toString())));
+  t.equal(data, 'still open', 'v4 has no close signal: channel 255 is dropped');
+  v4.forward.ports[0]!.data.end();
+  await v4.forward.closed;
+});
+
 t.test('v4 base64: headers and data as text', async (t) => {
   const { client, forward } = await connect(t, 'v4.base64.channel.k8s.io', 'port=5432');
   t.same(await client.next(), { binary: false, data: Buffer.from('0' + portHeader(5432).toString('base64')) });

@@ -81,7 +81,9 @@ export function websocketPortForward(
 
   ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[]) => {
     const message = Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw);
-    const decoded = decodeChannelMessage(traits.binary, false, message);
+    const decoded = decodeChannelMessage(traits.binary, traits.closeSignal, message);
+    // v5: [255, data channel] is the client's half-close of that port's stream (EOF to the pod)
+    if (decoded.kind === 'close' && decoded.channel % 2 === 0) return readers[decoded.channel / 2]?.end();
     if (decoded.kind !== 'data' || decoded.channel % 2 !== 0) return; // error channels are write-only
     readers[decoded.channel / 2]?.push(decoded.payload);
   });

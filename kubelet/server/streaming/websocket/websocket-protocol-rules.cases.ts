@@ -39,7 +39,8 @@ t.test('chooseSubprotocol takes the first offered protocol that is supported (cl
     { offered: ['nope', 'base64.channel.k8s.io'], supported: REMOTE_COMMAND_SUBPROTOCOLS, expected: 'base64.channel.k8s.io' },
     { offered: [], supported: REMOTE_COMMAND_SUBPROTOCOLS, expected: '' },
     { offered: [], supported: ['v5.channel.k8s.io'], expected: undefined },
-    { offered: ['v5.channel.k8s.io'], supported: PORT_FORWARD_SUBPROTOCOLS, expected: undefined },
+    { offered: ['v5.channel.k8s.io'], supported: PORT_FORWARD_SUBPROTOCOLS, expected: 'v5.channel.k8s.io' },
+    { offered: ['v9.channel.k8s.io'], supported: PORT_FORWARD_SUBPROTOCOLS, expected: undefined },
     { offered: [SPDY_PORT_FORWARD_TUNNEL_PROTOCOL], supported: [SPDY_PORT_FORWARD_TUNNEL_PROTOCOL], expected: SPDY_PORT_FORWARD_TUNNEL_PROTOCOL },
     { offered: ['V5.CHANNEL.K8S.IO'], supported: REMOTE_COMMAND_SUBPROTOCOLS, expected: undefined },
   ];
