@@ -91,7 +91,8 @@ t.test('nodes and pods with the real kubectl', { skip: !hasKubectl(VERSION) && `
   });
 
   await t.test('kubectl logs -f streams until the container exits', async (t) => {
-    await e.ok(['create', '-f', '-'], pod('ticker', { restartPolicy: 'Never', annotations: { 'sim.k8ts.io/log-every-ms': '100', 'sim.k8ts.io/run-ms': '1500' } }));
+    // runs long enough that kubectl (started after `wait`, slow on a loaded machine) follows it live
+    await e.ok(['create', '-f', '-'], pod('ticker', { restartPolicy: 'Never', annotations: { 'sim.k8ts.io/log-every-ms': '100', 'sim.k8ts.io/run-ms': '5000' } }));
     await e.ok(['wait', '--for=condition=Ready', 'pod/ticker', '--timeout=30s']);
     const child = spawn(kubectlPath(VERSION), ['--kubeconfig', e.cluster.kubeconfigPath, 'logs', '-f', 'ticker'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Array<{ at: number; text: string }> = [];

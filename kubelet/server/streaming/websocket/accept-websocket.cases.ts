@@ -42,7 +42,7 @@ t.test('negotiation: the first offered protocol the server supports, echoed', as
     { name: 'kubectl port-forward tunnel', offered: SPDY_PORT_FORWARD_TUNNEL_PROTOCOL, supported: [SPDY_PORT_FORWARD_TUNNEL_PROTOCOL], status: 101, echo: SPDY_PORT_FORWARD_TUNNEL_PROTOCOL },
     { name: 'no header: legacy "" accepted, nothing echoed', supported: REMOTE_COMMAND_SUBPROTOCOLS, status: 101 },
     { name: 'no header, "" not supported', supported: [SPDY_PORT_FORWARD_TUNNEL_PROTOCOL], status: 403 },
-    { name: 'nothing supported', offered: 'v5.channel.k8s.io', supported: PORT_FORWARD_SUBPROTOCOLS, status: 403 },
+    { name: 'nothing supported', offered: 'v9.channel.k8s.io', supported: PORT_FORWARD_SUBPROTOCOLS, status: 403 },
   ];
   for (const row of table) {
     await t.test(row.name, async (t) => {
