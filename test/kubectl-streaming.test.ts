@@ -163,7 +163,8 @@ async function main(t: Test): Promise<void> {
       // busybox ash prints its prompt, then asks the terminal where the cursor is (ESC [6n)
       await term.waitFor(/\/ # /);
       term.write('echo $((6*7))\r');
-      await term.waitFor(/\r\n42\r\n/);
+      // \r+\n: kubectl's own terminal may still translate newlines (ONLCR) when output starts
+      await term.waitFor(/\r+\n42\r+\n/);
       // resize kubectl's terminal as a window manager would (stty on its tty sends SIGWINCH):
       // kubectl sends the new size, and the container's terminal takes it
       const tty = await ttyOfChildOf(term.child.pid!);
@@ -172,7 +173,7 @@ async function main(t: Test): Promise<void> {
       let resized = false;
       for (let i = 0; i < 20 && !resized; i++) {
         term.write('stty size\r');
-        resized = await term.waitFor(/\r\n33 111\r\n/, 1_000).then(() => true, () => false);
+        resized = await term.waitFor(/\r+\n33 111\r+\n/, 1_000).then(() => true, () => false);
       }
       t.ok(resized, 'exec -it: a resize of kubectl\'s terminal reaches the container\'s terminal');
       term.write('sleep 100\r');
